@@ -1,0 +1,161 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { Logger } from '@ckt/logging';
+import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  highWatermark: string;
+}
+
+export interface BatchContext {
+  /** Call during long work so the group does not evict this member. */
+  heartbeat(): Promise<void>;
+  /** Aborted when the runner stops: finish quickly or throw; an unfinished batch is not committed. */
+  signal: AbortSignal;
+}
+
+/** Handles one fetched batch. Throwing means "not done": the same batch is retried after a backoff. */
+export type BatchHandler = (batch: ConsumedBatch, ctx: BatchContext) => Promise<void>;
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read (last handled + 1), as Kafka commits it. */
+  offset: string;
+}
+
+export interface ConsumerRunnerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handle: BatchHandler;
+  logger: Logger;
+  registry?: Registry;
+  /**
+   * `after-batch`: commit as soon as the handler returns. `manual`: the handler only hands records on (e.g. to a
+   * micro-batch buffer) and the service calls `commit` once their work is durable.
+   */
+  commitMode?: 'after-batch' | 'manual';
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  backoff?: BackoffOptions;
+  /** Called when the group assignment changes (kafkajs has no revoke callback). */
+  onAssignment?: (assigned: { topic: string; partition: number }[]) => void;
+}
+
+export interface ConsumerRunner {
+  readonly consumer: Consumer;
+  start(): Promise<void>;
+  /** Stops fetching, lets the in-flight batch finish or abandons it uncommitted, commits, leaves the group. */
+  stop(): Promise<void>;
+  commit(offsets: TopicPartitionOffset[]): Promise<void>;
+  pause(topic: string, partition: number): void;
+  resume(topic: string, partition: number): void;
+  /** Joined a group and fetching. */
+  isReady(): boolean;
+}
+
+export const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
+
+export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRunner {
+  const { kafka, groupId, topics, handle, logger } = options;
+  const commitMode = options.commitMode ?? 'after-batch';
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const metrics: ConsumerMetrics | undefined = options.registry ? createConsumerMetrics(options.registry) : undefined;
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout,
+    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    allowAutoTopicCreation: false,
+  });
+  const stopping = new AbortController();
+  let joined = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => ({ topic, partition })),
+    );
+    logger.info({ groupId, assigned: assigned.length }, 'joined consumer group');
+    options.onAssignment?.(assigned);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
+  });
+
+  async function commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await consumer.commitOffsets(offsets);
+    for (const o of offsets) metrics?.commits.inc({ topic: o.topic });
+  }
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = batch;
+    const last = messages.at(-1);
+    if (!last) return;
+    const timer = metrics?.batchSeconds.startTimer({ topic });
+    metrics?.batchSize.observe({ topic }, messages.length);
+    for (let attempt = 1; ; attempt++) {
+      // A stopping runner or a rebalance abandons the batch: nothing resolved, nothing committed, so it is
+      // read again by whoever owns the partition next.
+      if (stopping.signal.aborted || !isRunning() || isStale()) return;
+      try {
+        await handle({ topic, partition, messages, highWatermark: batch.highWatermark }, { heartbeat, signal: stopping.signal });
+        break;
+      } catch (error) {
+        if (stopping.signal.aborted) return;
+        metrics?.retries.inc({ topic });
+        const delay = backoffDelay(attempt, backoff);
+        logger.warn({ topic, partition, firstOffset: messages[0]?.offset, attempt, retryInMs: delay, err: error }, 'batch failed, will retry');
+        await sleepWithHeartbeats(delay, heartbeat, stopping.signal);
+      }
+    }
+    resolveOffset(last.offset);
+    if (commitMode === 'after-batch') await commit([{ topic, partition, offset: nextOffset(last.offset) }]);
+    metrics?.messages.inc({ topic }, messages.length);
+    timer?.();
+    await heartbeat();
+  }
+
+  return {
+    consumer,
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatch,
+      });
+    },
+    async stop() {
+      stopping.abort();
+      joined = false;
+      await consumer.stop();
+      await consumer.disconnect();
+    },
+    commit,
+    pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
+    resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
+    isReady: () => joined && !stopping.signal.aborted,
+  };
+}
+
+/** Waits out a backoff without missing heartbeats (the session timeout may be shorter than the backoff). */
+async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, signal: AbortSignal): Promise<void> {
+  const slice = 1000;
+  for (let left = ms; left > 0 && !signal.aborted; left -= slice) {
+    await sleep(Math.min(slice, left), signal);
+    await heartbeat().catch(() => undefined);
+  }
+}

@@ -1,0 +1,63 @@
+import type { IHeaders } from 'kafkajs';
+import type { Publisher } from './producer.ts';
+
+/** Header names of the catalog's §4; kept here so every stage writes the same ones. */
+export const DLQ_HEADER = {
+  stage: 'dlq.stage',
+  reason: 'dlq.reason',
+  message: 'dlq.message',
+  sourceTopic: 'dlq.source.topic',
+  sourcePartition: 'dlq.source.partition',
+  sourceOffset: 'dlq.source.offset',
+  service: 'dlq.service',
+  failedAt: 'dlq.failed_at',
+} as const;
+
+export interface DeadLetter {
+  /** The failed record as received. */
+  value: Buffer | string | null;
+  key?: Buffer | string | null;
+  /** Headers the record carried; kept beside the dlq.* headers. */
+  headers?: IHeaders;
+  stage: string;
+  /** Machine-readable reason code. */
+  reason: string;
+  /** What was wrong, naming the field; never the payload's values. */
+  message: string;
+  source?: { topic: string; partition: number; offset: string };
+}
+
+export interface DeadLetterPublisher {
+  publish(letters: DeadLetter[]): Promise<void>;
+}
+
+export function deadLetterHeaders(letter: DeadLetter, service: string, failedAt: Date): IHeaders {
+  const headers: IHeaders = {
+    ...letter.headers,
+    [DLQ_HEADER.stage]: letter.stage,
+    [DLQ_HEADER.reason]: letter.reason,
+    [DLQ_HEADER.message]: letter.message,
+    [DLQ_HEADER.service]: service,
+    [DLQ_HEADER.failedAt]: failedAt.toISOString(),
+  };
+  if (letter.source) {
+    headers[DLQ_HEADER.sourceTopic] = letter.source.topic;
+    headers[DLQ_HEADER.sourcePartition] = String(letter.source.partition);
+    headers[DLQ_HEADER.sourceOffset] = letter.source.offset;
+  }
+  return headers;
+}
+
+/** Writes failed records to the dead-letter topic with acks=-1; callers commit their source offsets after. */
+export function createDeadLetterPublisher(publisher: Publisher, { topic, service }: { topic: string; service: string }): DeadLetterPublisher {
+  return {
+    async publish(letters) {
+      if (letters.length === 0) return;
+      const failedAt = new Date();
+      await publisher.send(
+        topic,
+        letters.map((letter) => ({ key: letter.key ?? null, value: letter.value, headers: deadLetterHeaders(letter, service, failedAt) })),
+      );
+    },
+  };
+}

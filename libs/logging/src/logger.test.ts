@@ -1,0 +1,35 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { REDACTED_PATHS } from './redaction.ts';
+
+function capture(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+describe('log redaction', () => {
+  it('never writes payloads, record values, e-mails or tokens', () => {
+    const { lines, stream } = capture();
+    const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+    log.warn(
+      {
+        event: { event_id: 'e1', payload: { email: 'ann@example.com', card: '4111111111111111' } },
+        record: { topic: 'checkout.events.raw', offset: '7', value: '{"email":"ann@example.com"}' },
+        req: { headers: { authorization: 'Bearer s3cret' } },
+        email: 'ann@example.com',
+      },
+      'rejected',
+    );
+    const line = lines.join('');
+    expect(line).toContain('"event_id":"e1"');
+    expect(line).toContain('"offset":"7"');
+    for (const secret of ['ann@example.com', '4111111111111111', 's3cret']) expect(line).not.toContain(secret);
+  });
+});

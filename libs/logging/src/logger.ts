@@ -1,0 +1,28 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { z } from 'zod';
+import { field } from '@ckt/config';
+import { REDACTED_PATHS } from './redaction.ts';
+
+export type { Logger } from 'pino';
+
+export const loggingEnv = {
+  LOG_LEVEL: field.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
+  /** json in production; pretty is for a terminal. */
+  LOG_FORMAT: field.oneOf(['json', 'pretty'], 'json'),
+};
+export const loggingSchema = z.object(loggingEnv);
+export type LoggingSettings = z.infer<typeof loggingSchema>;
+
+export function createLogger(service: string, settings: Partial<LoggingSettings> = {}): Logger {
+  const options: LoggerOptions = {
+    name: service,
+    level: settings.LOG_LEVEL ?? 'info',
+    base: { service },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (settings.LOG_FORMAT === 'pretty') {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' } } });
+  }
+  return pino(options);
+}

@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { field } from '@ckt/config';
+
+export const observabilityEnv = {
+  /** Port of /metrics, /healthz and /readyz (0 = any free port). */
+  METRICS_PORT: field.port(9464),
+  METRICS_HOST: field.text('0.0.0.0'),
+};
+export const observabilitySchema = z.object(observabilityEnv);
+
+/** Named readiness checks: each resolves true when the dependency it names is usable. */
+export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
+
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface HealthServerOptions {
+  port: number;
+  host?: string;
+  registry: Registry;
+  readiness: ReadinessChecks;
+  /** Tried in order before the built-in routes; return true when handled. */
+  routes?: ExtraRoute[];
+}
+
+export interface HealthServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function evaluate(checks: ReadinessChecks): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        return [name, await check()] as const;
+      } catch {
+        return [name, false] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** /healthz: the process is alive. /readyz: every readiness check passes. /metrics: Prometheus text. */
+export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      for (const route of options.routes ?? []) if (await route(req, res)) return;
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/healthz') return json(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        const checks = await evaluate(options.readiness);
+        const ready = Object.values(checks).every(Boolean);
+        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
+      }
+      if (path === '/metrics') {
+        res.writeHead(200, { 'content-type': options.registry.contentType });
+        return res.end(await options.registry.metrics());
+      }
+      json(res, 404, { error: 'not_found' });
+    })().catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : 'internal_error' });
+    });
+  });
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

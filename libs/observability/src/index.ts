@@ -1,0 +1,11 @@
+export { createMetricsRegistry, LATENCY_BUCKETS, SIZE_BUCKETS } from './metrics.ts';
+export {
+  startHealthServer,
+  observabilityEnv,
+  observabilitySchema,
+  type HealthServer,
+  type HealthServerOptions,
+  type ReadinessChecks,
+  type ExtraRoute,
+} from './health-server.ts';
+export { handleShutdown, type ShutdownStep } from './lifecycle.ts';

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+
+export type ShutdownStep = { name: string; run: () => Promise<void> };
+
+/**
+ * Runs the shutdown steps in order once, on the first SIGTERM or SIGINT (drain, commit, close); a second
+ * signal, or steps that take longer than `timeoutMs`, forces the exit so an orchestrator never hangs.
+ */
+export function handleShutdown(logger: Logger, steps: ShutdownStep[], { timeoutMs = 30_000 } = {}): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => {
+        logger.error({ timeoutMs }, 'shutdown took too long, exiting');
+        process.exit(1);
+      }, timeoutMs);
+      timer.unref();
+      for (const step of steps) {
+        try {
+          await step.run();
+          logger.info({ step: step.name }, 'shutdown step done');
+        } catch (error) {
+          logger.error({ step: step.name, err: error }, 'shutdown step failed');
+        }
+      }
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down');
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return stop;
+}
