@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // ephemeral ports, so they can run in parallel.
 export default defineConfig({
   test: {
+    // The JSON report feeds scripts/test-summary.mjs (the "N passed, N failed" line CI reads).
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
     projects: [
       {
         test: {
