@@ -74,6 +74,8 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    // An idle fetch returns after this long; it bounds how long stop() waits for the in-flight fetch.
+    maxWaitTimeInMs: 1000,
     allowAutoTopicCreation: false,
   });
   const stopping = new AbortController();

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds .cache/bin/mock-kafka: librdkafka's mock cluster as a standalone broker (see INFRA.md).
+# librdkafka 2.15.1 comes from the source bundled in the npm tarball of @confluentinc/kafka-javascript,
+# since the npm registry is the only source reachable here. Idempotent and safe to run concurrently.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+SRC="$ROOT/tools/local-stack/native/mock-kafka.c"
+CACHE="$ROOT/.cache"
+BIN="$CACHE/bin/mock-kafka"
+PKG="@confluentinc/kafka-javascript@1.10.1"
+TGZ="$CACHE/confluentinc-kafka-javascript-1.10.1.tgz"
+RDK="$CACHE/librdkafka-2.15.1"
+
+say() { echo "[mock-kafka] $*"; }
+
+up_to_date() { [[ -x "$BIN" && "$BIN" -nt "$SRC" ]]; }
+
+if up_to_date; then exit 0; fi
+
+mkdir -p "$CACHE/bin"
+# Two test workers or a setup run may race here; one builds, the other waits and then finds it built.
+exec 9>"$CACHE/mock-kafka.lock"
+flock 9
+if up_to_date; then exit 0; fi
+
+if [[ ! -f /usr/include/zlib.h ]]; then
+  say "zlib headers missing; installing zlib1g-dev"
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq && apt-get install -y -qq zlib1g-dev >/dev/null
+  else
+    say "run: sudo apt-get install -y zlib1g-dev"; exit 1
+  fi
+fi
+
+if [[ ! -f "$RDK/src/librdkafka.a" ]]; then
+  if [[ ! -f "$TGZ" ]]; then
+    say "fetching $PKG (for its bundled librdkafka source)"
+    (cd "$CACHE" && npm pack "$PKG" --silent >/dev/null)
+  fi
+  say "extracting librdkafka source"
+  rm -rf "$RDK" "$CACHE/rdk-extract"
+  mkdir -p "$CACHE/rdk-extract"
+  tar -xzf "$TGZ" -C "$CACHE/rdk-extract" package/deps/librdkafka
+  mv "$CACHE/rdk-extract/package/deps/librdkafka" "$RDK"
+  rm -rf "$CACHE/rdk-extract"
+
+  say "configuring librdkafka (minimal: no TLS/SASL/curl/zstd)"
+  (cd "$RDK" && ./configure --disable-ssl --disable-gssapi --disable-sasl --disable-curl --disable-zstd \
+      --disable-lz4-ext --disable-regex-ext --disable-syslog >"$CACHE/librdkafka-configure.log" 2>&1) \
+    || { tail -n 30 "$CACHE/librdkafka-configure.log"; exit 1; }
+  say "compiling librdkafka (about a minute)"
+  (cd "$RDK" && make -j"$(nproc 2>/dev/null || echo 2)" libs >"$CACHE/librdkafka-make.log" 2>&1) \
+    || { tail -n 30 "$CACHE/librdkafka-make.log"; exit 1; }
+fi
+
+say "linking $BIN"
+TMP="$BIN.tmp.$$"
+cc -O2 -Wall -o "$TMP" "$SRC" -I"$RDK/src" "$RDK/src/librdkafka.a" -lpthread -lz -lm -ldl -lrt
+mv -f "$TMP" "$BIN"
+say "built"

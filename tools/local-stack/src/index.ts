@@ -1,0 +1,14 @@
+export { startMockKafka } from './mock-kafka.ts';
+export type { MockKafka, MockKafkaOptions, TopicSpec } from './mock-kafka.ts';
+export { startRegistryDouble } from './registry-double.ts';
+export type { RegistryDouble, RegistryDoubleOptions } from './registry-double.ts';
+export { startS3, s3ClientConfig } from './s3-server.ts';
+export type { S3EndpointInfo, S3Options, S3Server } from './s3-server.ts';
+export { spawnReady, tsEntryCommand, EXIT_WITH_PARENT_ENV } from './process.ts';
+export type { ReadyProcess, SpawnReadyOptions } from './process.ts';
+export { onShutdown, exitWithParent } from './shutdown.ts';
+export { startStack, ARCHIVE_BUCKET } from './stack.ts';
+export type { Stack, StackOptions } from './stack.ts';
+export { catalogTopics } from './topics.ts';
+export { repoRoot, mockKafkaBinary } from './paths.ts';
+export { ensureMockKafkaBuilt } from './build.ts';
