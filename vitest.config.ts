@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     // The JSON report feeds scripts/test-summary.mjs (the "N passed, N failed" line CI reads).
     reporters: ['default', 'json'],
+    // Two files at a time: integration files mostly wait on brokers, and the machine has two cores.
+    maxWorkers: 2,
+    minWorkers: 1,
     outputFile: { json: '.vitest-report.json' },
     projects: [
       {
@@ -23,7 +26,6 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          poolOptions: { forks: { maxForks: 2 } },
         },
       },
       {

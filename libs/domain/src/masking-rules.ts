@@ -1,0 +1,71 @@
+/**
+ * Key-name rules of masking: what to do with a value judged by the name of the field holding it.
+ * Keys are compared lower-cased without separators (`card_number`, `cardNumber`, `card-number` are equal).
+ *
+ * | rule           | keys                                                                 | action                         |
+ * |----------------|----------------------------------------------------------------------|--------------------------------|
+ * | remove         | cvc, cvv, cvc2, cvv2, csc, cvn, security_code, card_security_code,    | field removed                  |
+ * |                | card_verification_value/code                                         |                                |
+ * | card_number    | card_number, card_no, card_num, cc_number, cc_num, pan, card_pan,    | digits masked, last 4 kept     |
+ * |                | credit_card_number, debit_card_number, primary_account_number,        | (no checksum needed: the name  |
+ * |                | `number` inside an object whose key mentions card                    |  says what it is)              |
+ * | account_number | iban, account_number, account_no, bank_account(_number), acct_number, | characters masked, last 4 kept |
+ * |                | `number` inside an object whose key mentions account or bank         |                                |
+ * | exempt         | ids and times: `id`, `*_id`, `*Id`, `*_ids`, `*_ts`, `*_at`,           | left as is                     |
+ * |                | `*timestamp`, `*_ms`, `*_time`                                       |                                |
+ *
+ * Every other string is scanned as free text, and every other integer as a number, for card numbers
+ * (13-19 digits, spaces/dashes allowed, Luhn-valid, first digit 2-6) and IBANs (mod-97 valid); see masking.ts.
+ */
+
+export type KeyRule = 'remove' | 'card_number' | 'account_number' | 'exempt';
+
+const RULES_BY_KEY: Readonly<Record<string, KeyRule>> = {
+  cvc: 'remove',
+  cvv: 'remove',
+  cvc2: 'remove',
+  cvv2: 'remove',
+  csc: 'remove',
+  cvn: 'remove',
+  securitycode: 'remove',
+  cardsecuritycode: 'remove',
+  cardverificationvalue: 'remove',
+  cardverificationcode: 'remove',
+  cardnumber: 'card_number',
+  cardno: 'card_number',
+  cardnum: 'card_number',
+  ccnumber: 'card_number',
+  ccnum: 'card_number',
+  pan: 'card_number',
+  cardpan: 'card_number',
+  creditcardnumber: 'card_number',
+  debitcardnumber: 'card_number',
+  primaryaccountnumber: 'card_number',
+  iban: 'account_number',
+  accountnumber: 'account_number',
+  accountno: 'account_number',
+  bankaccount: 'account_number',
+  bankaccountnumber: 'account_number',
+  acctnumber: 'account_number',
+};
+
+const EXEMPT_SNAKE_KEY = /^id$|_ids?$|_ts$|_at$|timestamp$|_ms$|_time$/i;
+// Case-sensitive on purpose: `paid` or `flat` must not read as `…Id` / `…At`.
+const EXEMPT_CAMEL_KEY = /[a-z0-9](?:Ids?|Ts|At|Ms|Time)$/;
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** The rule for a value under `key`, inside an object held under `parentKey` (undefined at the top). */
+export function ruleForKey(key: string, parentKey: string | undefined): KeyRule | undefined {
+  const normalised = normaliseKey(key);
+  const byName = RULES_BY_KEY[normalised];
+  if (byName) return byName;
+  if (normalised === 'number' && parentKey !== undefined) {
+    const parent = normaliseKey(parentKey);
+    if (parent.includes('card')) return 'card_number';
+    if (parent.includes('account') || parent.includes('bank')) return 'account_number';
+  }
+  return EXEMPT_SNAKE_KEY.test(key) || EXEMPT_CAMEL_KEY.test(key) ? 'exempt' : undefined;
+}
