@@ -1,17 +1,9 @@
 import type { IHeaders } from 'kafkajs';
+import { DLQ_HEADERS, type DlqReason, type DlqStage } from '@ckt/domain';
 import type { Publisher } from './producer.ts';
 
-/** Header names of the catalog's §4; kept here so every stage writes the same ones. */
-export const DLQ_HEADER = {
-  stage: 'dlq.stage',
-  reason: 'dlq.reason',
-  message: 'dlq.message',
-  sourceTopic: 'dlq.source.topic',
-  sourcePartition: 'dlq.source.partition',
-  sourceOffset: 'dlq.source.offset',
-  service: 'dlq.service',
-  failedAt: 'dlq.failed_at',
-} as const;
+/** The catalog's §4 header names, re-exported for services that read dead letters. */
+export const DLQ_HEADER = DLQ_HEADERS;
 
 export interface DeadLetter {
   /** The failed record as received. */
@@ -19,9 +11,9 @@ export interface DeadLetter {
   key?: Buffer | string | null;
   /** Headers the record carried; kept beside the dlq.* headers. */
   headers?: IHeaders;
-  stage: string;
+  stage: DlqStage;
   /** Machine-readable reason code. */
-  reason: string;
+  reason: DlqReason;
   /** What was wrong, naming the field; never the payload's values. */
   message: string;
   source?: { topic: string; partition: number; offset: string };
