@@ -1,0 +1,47 @@
+/**
+ * Object key layout (relative to the store's root):
+ *   <topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<startOffset, 10 digits>.ndjson.gz
+ * dt/hour are the UTC date and hour of the records' Kafka timestamps; every object holds records of one
+ * hour only (batches are cut at hour changes), so the path is true for every line in it.
+ */
+
+export const OFFSET_DIGITS = 10;
+export const OBJECT_SUFFIX = '.ndjson.gz';
+
+export interface ObjectId {
+  topic: string;
+  partition: number;
+  /** First offset in the object. */
+  startOffset: string;
+  /** UTC `YYYY-MM-DD`. */
+  date: string;
+  /** UTC `HH`. */
+  hour: string;
+}
+
+export interface HourSlot {
+  date: string;
+  hour: string;
+}
+
+/** UTC date and hour of a Kafka timestamp (milliseconds since the epoch, as kafkajs gives it). */
+export function hourSlotOf(timestampMs: number): HourSlot {
+  const iso = new Date(Number.isFinite(timestampMs) ? timestampMs : 0).toISOString();
+  return { date: iso.slice(0, 10), hour: iso.slice(11, 13) };
+}
+
+export const hourPrefix = (topic: string, slot: HourSlot) => `${topic}/dt=${slot.date}/hour=${slot.hour}/`;
+
+export function objectKey(id: ObjectId): string {
+  return `${hourPrefix(id.topic, id)}${id.topic}+${id.partition}+${id.startOffset.padStart(OFFSET_DIGITS, '0')}${OBJECT_SUFFIX}`;
+}
+
+const KEY = /^(.+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/(.+)\+(\d+)\+(\d+)\.ndjson\.gz$/;
+
+/** The parts of an archive key, or undefined for keys that are not archive objects. */
+export function parseObjectKey(key: string): ObjectId | undefined {
+  const m = KEY.exec(key);
+  if (!m || m[1] !== m[4]) return undefined;
+  const [, topic = '', date = '', hour = '', , partition = '', offset = ''] = m;
+  return { topic, partition: Number(partition), startOffset: BigInt(offset).toString(), date, hour };
+}

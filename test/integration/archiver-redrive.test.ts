@@ -1,0 +1,150 @@
+// Redrive end to end: dead letters are archived to s3rver by the archiver, `npm run redrive`'s script
+// republishes the selected ones to their source topic, and they are consumed back with their headers.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { loadConfig } from '@ckt/config';
+import { createDeadLetterPublisher, createKafka, createPublisher, kafkaSchema, type Kafka, type Publisher } from '@ckt/kafka';
+import { createLogger } from '@ckt/logging';
+import type { DlqReason } from '@ckt/domain';
+import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
+import { withStack } from '../helpers/stack.ts';
+
+const DLQ = 'checkout.dlq';
+const SOURCE = 'checkout.events.raw';
+const OTHER_SOURCE = 'checkout.events.ticket';
+const stack = withStack({
+  topics: [
+    { name: DLQ, partitions: 2 },
+    { name: SOURCE, partitions: 2 },
+    { name: OTHER_SOURCE, partitions: 1 },
+  ],
+  components: { registry: false },
+});
+const logger = createLogger('archiver-redrive-test', { LOG_LEVEL: 'silent' });
+let kafka: Kafka;
+let publisher: Publisher;
+
+const NOT_UTF8 = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0xff]);
+const letters: Array<{ key: string; value: string | Buffer; reason: DlqReason; topic: string; headers: Record<string, string | Buffer> }> = [
+  { key: 'c-1', value: '{"event_id":"e1","event_name":"ticket_sale"}', reason: 'invalid_payload', topic: SOURCE, headers: { traceparent: '00-aaa-bbb-01' } },
+  { key: 'c-2', value: NOT_UTF8, reason: 'invalid_payload', topic: SOURCE, headers: { origin: 'partner-api', binary: NOT_UTF8 } },
+  { key: 'c-3', value: '{"event_id":', reason: 'invalid_json', topic: SOURCE, headers: {} },
+  { key: 't-4', value: '{"event_id":"e4"}', reason: 'invalid_payload', topic: OTHER_SOURCE, headers: {} },
+];
+
+async function until(probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function endOffsets(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function redrive(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/dlq-archiver/src/redrive.ts', ...args], {
+      env: { ...process.env, ...stack().env(), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
+  publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
+  await publisher.connect();
+});
+afterAll(async () => publisher?.disconnect());
+
+describe('redrive', () => {
+  it('republishes archived dead letters to their source topic with the original key, value and headers', async () => {
+    const dead = createDeadLetterPublisher(publisher, { topic: DLQ, service: 'router' });
+    await dead.publish(
+      letters.map((l, i) => ({
+        key: l.key,
+        value: l.value,
+        headers: l.headers,
+        stage: 'router',
+        reason: l.reason,
+        message: `${l.reason} (test)`,
+        source: { topic: l.topic, partition: 0, offset: String(100 + i) },
+      })),
+    );
+
+    const config = loadConfig(archiverSchema, {
+      ...stack().env(),
+      ARCHIVE_TOPIC: DLQ,
+      ARCHIVE_MAX_AGE_MS: '200',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      LAG_POLL_MS: '0',
+      METRICS_PORT: '0',
+      METRICS_HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
+    const archiver = await startArchiver(config, { logger });
+    try {
+      await until(async () => {
+        const admin = kafka.admin();
+        await admin.connect();
+        const [offsets] = await admin.fetchOffsets({ groupId: archiver.groupId, topics: [DLQ] }).finally(() => admin.disconnect());
+        return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0) === letters.length;
+      }, 'the dead letters to be archived');
+    } finally {
+      await archiver.stop();
+    }
+
+    const filter = ['--topic', SOURCE, '--reason', 'invalid_payload', '--from', new Date(Date.now() - 3_600_000).toISOString()];
+    const dry = await redrive([...filter, '--dry-run']);
+    expect(dry.stderr).toMatch(/archive object\(s\) of checkout\.dlq/);
+    expect(dry.stdout).toContain('redrive (dry run, nothing published)');
+    expect(dry.stdout).toMatch(/records matched: +2/);
+    expect(dry.code).toBe(0);
+
+    const run = await redrive(filter);
+    expect(run.stdout).toMatch(/republished: +2 \(checkout\.events\.raw=2\)/);
+    expect(run.stdout).toMatch(/by reason: +invalid_payload=2/);
+    expect(run.code).toBe(0);
+    // The dry run published nothing, and the filter left out the other reason and the other source topic.
+    expect(await endOffsets(SOURCE)).toBe(2);
+    expect(await endOffsets(OTHER_SOURCE)).toBe(0);
+
+    const received: KafkaMessage[] = [];
+    const consumer = kafka.consumer({ groupId: 'redrive-check', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: SOURCE, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
+    try {
+      await until(() => received.length === 2, 'the redriven records');
+    } finally {
+      await consumer.disconnect();
+    }
+    const byKey = new Map(received.map((m) => [m.key?.toString(), m]));
+    expect(byKey.get('c-1')?.value?.toString()).toBe(letters[0]?.value);
+    expect(byKey.get('c-1')?.headers).toEqual({ traceparent: Buffer.from('00-aaa-bbb-01') });
+    expect(byKey.get('c-2')?.value).toEqual(NOT_UTF8);
+    expect(byKey.get('c-2')?.headers).toEqual({ origin: Buffer.from('partner-api'), binary: NOT_UTF8 });
+  });
+
+  it('explains a bad option and exits 2', async () => {
+    const result = await redrive(['--from', 'yesterday']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--from: expected an ISO-8601 time');
+  });
+});
