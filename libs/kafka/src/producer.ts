@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { KafkaSettings } from './settings.ts';
 
 export type OutboundMessage = Message;
@@ -20,6 +20,8 @@ export function createPublisher(kafka: Kafka, settings: Pick<KafkaSettings, 'KAF
     // With the idempotent producer kafkajs keeps ordering across retries only with one request in flight.
     maxInFlightRequests: settings.KAFKA_IDEMPOTENT ? 1 : 5,
     allowAutoTopicCreation: false,
+    // murmur2, as the Java client: the same key lands on the same partition whichever client wrote it.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   const compression = settings.KAFKA_COMPRESSION === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   let connected = false;

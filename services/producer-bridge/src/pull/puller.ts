@@ -1,0 +1,155 @@
+import type { DlqReason } from '@ckt/domain';
+import type { IHeaders } from 'kafkajs';
+import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
+import type { Logger } from '@ckt/logging';
+import type { BridgeMetrics } from '../metrics.ts';
+import { planEvents, type PublishPlan } from '../push/publish-plan.ts';
+import type { PublishQueue, TopicMessages } from '../push/publish-queue.ts';
+import { CheckoutApiError, type FetchPage } from './checkout-api.ts';
+import { encodeCursor, type CursorRecord } from './cursor-codec.ts';
+import type { EventPage } from './page.ts';
+
+export interface PullerSettings {
+  sourceId: string;
+  topics: { raw: string; dlq: string; cursor: string };
+  pollIntervalMs: number;
+  maxEventBytes: number;
+  backoff?: BackoffOptions;
+}
+
+export interface PullerDeps {
+  fetchPage: FetchPage;
+  /** Reads the last stored cursor of this source (undefined: from the beginning). */
+  readCursor: () => Promise<CursorRecord | undefined>;
+  queue: PublishQueue;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  deadLetterHeaders: (reason: DlqReason, message: string) => IHeaders;
+}
+
+export interface Puller {
+  /** The stored cursor was read and polling runs. */
+  isReady(): boolean;
+  /** The cursor the next poll starts from. */
+  readonly cursor: string | undefined;
+  /** Stops polling after the current page is published and its cursor stored. */
+  stop(): Promise<void>;
+}
+
+const PULL_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
+
+/**
+ * Polls the checkout API and publishes each page in order, then stores the page's next cursor in the
+ * compacted cursor topic, only after the broker acknowledged the page. A restart resumes at the stored cursor:
+ * nothing is skipped, and only a crash between a page's publish and its cursor write repeats that page.
+ * API errors and malformed pages back off and retry the same cursor; malformed events are dead-lettered.
+ */
+export function startPuller(settings: PullerSettings, deps: PullerDeps): Puller {
+  const { logger, metrics, queue } = deps;
+  const backoff = settings.backoff ?? PULL_BACKOFF;
+  const stopping = new AbortController();
+  const { signal } = stopping;
+  let ready = false;
+  let cursor: string | undefined;
+
+  /** Retries `work` with backoff until it succeeds or the puller stops (undefined). */
+  async function retrying<T>(kindOf: (error: unknown) => string, work: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (signal.aborted) return undefined;
+        const kind = kindOf(error);
+        metrics.pullErrors.inc({ kind });
+        const delay = backoffDelay(attempt, backoff);
+        logger.warn({ kind, attempt, delayMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'pull step failed; retrying');
+        await sleep(delay, signal);
+      }
+    }
+    return undefined;
+  }
+
+  function toBatches(plan: PublishPlan): TopicMessages[] {
+    return [
+      { topic: settings.topics.raw, messages: plan.records.map(({ key, value }) => ({ key, value })) },
+      {
+        topic: settings.topics.dlq,
+        messages: plan.rejections.map(({ key, value, reason, message }) => ({ key, value, headers: deps.deadLetterHeaders(reason, message) })),
+      },
+    ];
+  }
+
+  /** Publishes a page, then stores its cursor; once started, finishes even when stopping (so a stop never repeats a page). */
+  async function publishPage(page: EventPage, next: string): Promise<boolean> {
+    const plan = planEvents(
+      page.events.map((value) => ({ kind: 'parsed', value })),
+      { maxEventBytes: settings.maxEventBytes },
+    );
+    const published = await untilDone('publish', () => queue.publish(toBatches(plan)));
+    if (!published) return false;
+    const stored = await untilDone('cursor', () =>
+      queue.publish([{ topic: settings.topics.cursor, messages: [{ key: settings.sourceId, value: encodeCursor(settings.sourceId, next, page.events.length) }] }]),
+    );
+    if (!stored) return false;
+    if (plan.records.length > 0) metrics.accepted.inc({ source: 'pull' }, plan.records.length);
+    if (plan.maskedCount > 0) metrics.masked.inc({ source: 'pull' }, plan.maskedCount);
+    for (const { reason } of plan.rejections) metrics.rejected.inc({ source: 'pull', reason });
+    metrics.pullPages.inc();
+    metrics.pullCursorAge.set(Date.now() / 1000);
+    logger.debug({ events: page.events.length, accepted: plan.records.length, rejected: plan.rejections.length }, 'pulled page');
+    return true;
+  }
+
+  /** Retries a publish until it succeeds; a queue closed by shutdown ends it (false). */
+  async function untilDone(kind: string, work: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await work();
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'PublishClosedError') return false;
+        metrics.pullErrors.inc({ kind });
+        const delay = backoffDelay(attempt, backoff);
+        logger.warn({ kind, attempt, delayMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'pull publish failed; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function run(): Promise<void> {
+    const stored = await retrying(() => 'cursor', deps.readCursor);
+    if (signal.aborted) return;
+    cursor = stored?.cursor;
+    ready = true;
+    logger.info({ source: settings.sourceId, resumed: cursor !== undefined }, 'pull mode polling');
+    while (!signal.aborted) {
+      const page = await retrying(
+        (error) => (error instanceof CheckoutApiError ? error.kind : 'api'),
+        () => deps.fetchPage(cursor, signal),
+      );
+      if (!page) return;
+      if (page.events.length === 0 || page.nextCursor === undefined) {
+        metrics.pullCursorAge.set(Date.now() / 1000);
+        await sleep(settings.pollIntervalMs, signal);
+        continue;
+      }
+      if (!(await publishPage(page, page.nextCursor))) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  const running = run().catch((error: unknown) => {
+    logger.error({ err: error }, 'pull loop failed');
+  });
+
+  return {
+    isReady: () => ready && !signal.aborted,
+    get cursor() {
+      return cursor;
+    },
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { DlqReason } from '@ckt/domain';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IHeaders } from 'kafkajs';
+import type { Logger } from '@ckt/logging';
+import type { BridgeMetrics } from '../metrics.ts';
+import { createBearerAuth } from './bearer-auth.ts';
+import { bodyEncodingOf, bodyFormatOf } from './body-format.ts';
+import { parseBody } from './body-parser.ts';
+import { readBody } from './body-reader.ts';
+import { Reservation, type InflightBudget } from './inflight-budget.ts';
+import { sendError, sendJson, type Accepted } from './ingest-response.ts';
+import { PublishClosedError, PublishTimeoutError, type PublishQueue, type TopicMessages } from './publish-queue.ts';
+import { planEvents, type PublishPlan } from './publish-plan.ts';
+
+export const INGEST_PATH = '/v1/events';
+
+export interface IngestSettings {
+  port: number;
+  host: string;
+  tokens: readonly string[];
+  maxBodyBytes: number;
+  maxEvents: number;
+  maxEventBytes: number;
+  publishTimeoutMs: number;
+  retryAfterSeconds: number;
+  topics: { raw: string; dlq: string };
+}
+
+export interface IngestDeps {
+  queue: PublishQueue;
+  budget: InflightBudget;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  /** The catalog's dlq.* headers for a bridge dead letter. */
+  deadLetterHeaders: (reason: DlqReason, message: string) => IHeaders;
+  /** False while the producer is not connected: requests get 503 without reading their body. */
+  producerReady: () => boolean;
+}
+
+export interface IngestServer {
+  readonly port: number;
+  readonly url: string;
+  /** Requests being handled right now. */
+  readonly activeRequests: number;
+  /** False once close() started (readiness: take this instance out of the load balancer). */
+  accepting(): boolean;
+  /** Stops accepting, answers new requests on open connections with 503, waits for the active ones. */
+  close(): Promise<void>;
+}
+
+/** The push API: POST /v1/events (see README.md). */
+export async function startIngestServer(settings: IngestSettings, deps: IngestDeps): Promise<IngestServer> {
+  const { metrics, logger } = deps;
+  const authorised = createBearerAuth(settings.tokens);
+  const retryAfter = { 'retry-after': String(settings.retryAfterSeconds) };
+  let closing = false;
+  let active = 0;
+  let idle: (() => void) | undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path !== INGEST_PATH) return sendError(res, 404, 'not_found', `no such endpoint; POST events to ${INGEST_PATH}`);
+    if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', `use POST ${INGEST_PATH}`, { allow: 'POST' });
+    if (!authorised(req.headers.authorization)) {
+      return sendError(res, 401, 'unauthorized', 'missing or invalid bearer token', { 'www-authenticate': 'Bearer realm="producer-bridge"', connection: 'close' });
+    }
+    if (closing) return sendError(res, 503, 'shutting_down', 'the bridge is shutting down; retry on another instance', { ...retryAfter, connection: 'close' });
+    const format = bodyFormatOf(req.headers['content-type']);
+    if (!format) {
+      return sendError(res, 415, 'unsupported_media_type', 'send application/json (an event or an array of events) or application/x-ndjson', { connection: 'close' });
+    }
+    const encoding = bodyEncodingOf(req.headers['content-encoding']);
+    if (!encoding) return sendError(res, 415, 'unsupported_encoding', 'Content-Encoding must be gzip or identity', { connection: 'close' });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > settings.maxBodyBytes) {
+      return sendError(res, 413, 'body_too_large', `request body is larger than ${settings.maxBodyBytes} bytes`, { connection: 'close' });
+    }
+    if (!deps.producerReady()) return sendError(res, 503, 'broker_unavailable', 'not connected to Kafka; retry later', { ...retryAfter, connection: 'close' });
+
+    const reservation = new Reservation(deps.budget);
+    let releaseOnSettled = false;
+    try {
+      const read = await readBody(req, { maxBytes: settings.maxBodyBytes, encoding, reservation });
+      if (!read.ok) {
+        const headers: Record<string, string> = read.status === 503 ? { ...retryAfter, connection: 'close' } : { connection: 'close' };
+        return sendError(res, read.status, read.error, read.message, headers);
+      }
+      const parsed = parseBody(read.body.toString('utf8'), format, settings.maxEvents);
+      if (!parsed.ok) return sendError(res, parsed.status, parsed.error, parsed.message);
+      const plan = planEvents(parsed.items, { maxEventBytes: settings.maxEventBytes });
+      releaseOnSettled = true;
+      await deps.queue.publish(toBatches(plan), { timeoutMs: settings.publishTimeoutMs, onSettled: () => reservation.release() });
+      countEvents(plan);
+      const body: Accepted = {
+        accepted: plan.records.length,
+        rejected: plan.rejections.length,
+        errors: plan.rejections.map(({ index, reason, message }) => ({ index, reason, message })),
+      };
+      return sendJson(res, 202, body);
+    } catch (error) {
+      if (error instanceof PublishClosedError) return sendError(res, 503, 'shutting_down', 'the bridge is shutting down; retry', retryAfter);
+      if (!(error instanceof PublishTimeoutError)) logger.error({ err: error }, 'publish failed');
+      else logger.warn({ timeoutMs: settings.publishTimeoutMs }, 'broker did not acknowledge in time');
+      return sendError(res, 503, 'broker_unavailable', 'Kafka did not acknowledge the events; retry the whole request (events are deduplicated by event_id)', retryAfter);
+    } finally {
+      if (!releaseOnSettled) reservation.release();
+    }
+  }
+
+  function toBatches(plan: PublishPlan): TopicMessages[] {
+    return [
+      { topic: settings.topics.raw, messages: plan.records.map(({ key, value }) => ({ key, value })) },
+      {
+        topic: settings.topics.dlq,
+        messages: plan.rejections.map(({ key, value, reason, message }) => ({ key, value, headers: deps.deadLetterHeaders(reason, message) })),
+      },
+    ];
+  }
+
+  function countEvents(plan: PublishPlan): void {
+    if (plan.records.length > 0) metrics.accepted.inc({ source: 'push' }, plan.records.length);
+    if (plan.maskedCount > 0) metrics.masked.inc({ source: 'push' }, plan.maskedCount);
+    for (const { reason } of plan.rejections) metrics.rejected.inc({ source: 'push', reason });
+  }
+
+  const server: Server = createServer((req, res) => {
+    const started = performance.now();
+    active++;
+    res.once('close', () => {
+      const status = String(res.statusCode);
+      metrics.requests.inc({ status });
+      metrics.requestSeconds.observe({ status }, (performance.now() - started) / 1000);
+      if (--active === 0) idle?.();
+    });
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'ingest request failed');
+      if (!res.headersSent) sendError(res, 503, 'broker_unavailable', 'internal error; retry later', retryAfter);
+      else res.destroy();
+    });
+  });
+  // A stuck client must not hold a request (and its in-flight bytes) for the default five minutes.
+  server.requestTimeout = settings.publishTimeoutMs + 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host}:${port}`;
+  logger.info({ port, path: INGEST_PATH, auth: settings.tokens.length > 0 }, 'ingest API listening');
+
+  return {
+    port,
+    url,
+    get activeRequests() {
+      return active;
+    },
+    accepting: () => !closing,
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (active > 0) await new Promise<void>((resolve) => (idle = resolve));
+      server.closeIdleConnections();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
