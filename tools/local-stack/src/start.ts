@@ -131,7 +131,7 @@ runService('start', async () => {
     programs.push({
       name: 'demo-traffic',
       command: generator.command,
-      args: [...generator.args, '--url', state.bridgeUrl, '--rate', String(cfg.DEMO_RATE), '--total', '0', '--quiet'],
+      args: [...generator.args, '--url', state.bridgeUrl, '--rate', String(cfg.DEMO_RATE), '--total', '100000000', '--faults', 'duplicate=1,malformed=0.2,missing_field=0.2,unknown_event=0.2', '--seed', String(Date.now()), '--quiet'],
       env: { ...process.env },
       stopOrder: 0,
     });
