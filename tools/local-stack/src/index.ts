@@ -12,3 +12,5 @@ export type { Stack, StackOptions } from './stack.ts';
 export { catalogTopics } from './topics.ts';
 export { repoRoot, mockKafkaBinary } from './paths.ts';
 export { ensureMockKafkaBuilt } from './build.ts';
+export type { PipelineState } from './pipeline-state.ts';
+export { Supervisor, type ProgramSpec, type SupervisedProgram } from './supervisor.ts';

@@ -12,6 +12,7 @@ import { tsEntryCommand } from './process.ts';
 import { repoRoot } from './paths.ts';
 import { portOrFree } from './free-port.ts';
 import { Supervisor, type ProgramSpec } from './supervisor.ts';
+import type { PipelineState } from './pipeline-state.ts';
 
 const settings = z.object({
   /** Warehouse, archives, registry state and pipeline.json live here. */
@@ -44,15 +45,6 @@ const SERVICES: ServiceEntry[] = [
   { name: 'raw-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.events.raw', ARCHIVE_GROUP_ID: 'raw-archiver' }, stopOrder: 4 },
 ];
 
-export interface PipelineState {
-  pid: number;
-  dataDir: string;
-  bridgeUrl: string;
-  sinkQueryUrl: string;
-  archiveUrl: string;
-  env: Record<string, string>;
-  services: Record<string, { pid?: number; metricsUrl: string; restarts: number }>;
-}
 
 async function waitReady(urls: string[], timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;

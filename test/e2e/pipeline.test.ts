@@ -1,0 +1,152 @@
+// The whole flow as a user runs it: `npm start` (DEMO_RATE=0), generated traffic with every fault kind over
+// HTTP, then the exact warehouse contents, dead letters and personal-data rules; then a consumer is SIGKILLed
+// mid-flow, the supervisor restarts it, and the same exactness must hold for everything sent.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileStore, decodeArchiveObject, listAll } from '@ckt/archive';
+import { expectedOutcome, generate, type ExpectedOutcome, type GeneratedRecord } from '@ckt/generator';
+import { sendRecords, startPipeline, until, type RunningPipeline } from '../helpers/pipeline.ts';
+
+const EVENT_SIZE_LIMIT = 64 * 1024;
+const FAULTS = { duplicate: 3, malformed: 1, missing_field: 1.5, wrong_type: 1.5, unknown_event: 1, oversized: 0.3 };
+const TABLES = ['fact_ticket_sale', 'fact_refund', 'fact_payment', 'fact_checkout', 'dim_customer', 'dim_attraction'] as const;
+
+let pipeline: RunningPipeline;
+const sent: GeneratedRecord[] = [];
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ckt-e2e-'));
+  pipeline = await startPipeline(dataDir, { BRIDGE_MAX_EVENT_BYTES: String(EVENT_SIZE_LIMIT), ARCHIVE_MAX_AGE_MS: '1000' });
+});
+afterAll(async () => {
+  if (!pipeline) return;
+  expect(await pipeline.stop()).toBe(0);
+});
+
+const cents = (amount: string): bigint => {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 100n + BigInt((fraction + '00').slice(0, 2));
+};
+
+async function archivedDeadLetters(): Promise<Map<string, number>> {
+  const store = createFileStore(path.join(pipeline.dataDir, 'archive'));
+  const byReason = new Map<string, number>();
+  for (const key of await listAll(store, 'checkout.dlq/')) {
+    const body = await store.get(key);
+    for (const record of body ? decodeArchiveObject(body) : []) {
+      const reason = String(record.headers['dlq.reason']);
+      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    }
+  }
+  return byReason;
+}
+
+async function tableCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) {
+    const [row] = await pipeline.query<{ n: number | string }>(`SELECT count() AS n FROM dwh.${table} FINAL`);
+    counts[table] = Number(row?.n ?? -1);
+  }
+  return counts;
+}
+
+/** Waits until every consumer group caught up and the warehouse and DLQ archive hold what `expected` implies. */
+async function caughtUp(expected: ExpectedOutcome): Promise<void> {
+  const expectedDead = Object.values(expected.deadLetters.byReason).reduce((a, b) => a + b, 0);
+  await until(
+    async () => {
+      const [lag, counts, dead] = await Promise.all([pipeline.totalLag(), tableCounts(), archivedDeadLetters()]);
+      const archived = [...dead.values()].reduce((a, b) => a + b, 0);
+      return lag === 0 && TABLES.every((t) => counts[t] === expected.tableRows[t]) && archived >= expectedDead;
+    },
+    'the pipeline to catch up',
+    240_000,
+    1000,
+  );
+}
+
+async function assertExact(expected: ExpectedOutcome): Promise<void> {
+  expect(await tableCounts()).toEqual(Object.fromEntries(TABLES.map((t) => [t, expected.tableRows[t]])));
+
+  const sums = await pipeline.query<{ currency: string; total: string }>(
+    'SELECT currency, toString(sum(price)) AS total FROM dwh.fact_ticket_sale FINAL GROUP BY currency',
+  );
+  const actualSums = Object.fromEntries(sums.map((r) => [r.currency, cents(r.total)]));
+  const expectedSums = Object.fromEntries(Object.entries(expected.moneySums.fact_ticket_sale.price).map(([c, v]) => [c, cents(v)]));
+  expect(actualSums).toEqual(expectedSums);
+
+  const [ids] = await pipeline.query<Record<string, number | string>>(`SELECT
+      (SELECT uniqExact(customer_id) FROM dwh.dim_customer FINAL) AS customer_id,
+      (SELECT uniqExact(attraction_id) FROM dwh.dim_attraction FINAL) AS attraction_id,
+      (SELECT uniqExact(checkout_id) FROM dwh.fact_checkout FINAL) AS checkout_id,
+      (SELECT uniqExact(ticket_id) FROM dwh.fact_ticket_sale FINAL) AS ticket_id,
+      (SELECT uniqExact(transaction_id) FROM dwh.fact_payment FINAL) AS transaction_id`);
+  expect(Object.fromEntries(Object.entries(ids ?? {}).map(([k, v]) => [k, Number(v)]))).toEqual(expected.distinctIds);
+
+  const dead = await archivedDeadLetters();
+  const expectedDead = Object.fromEntries(Object.entries(expected.deadLetters.byReason).filter(([, n]) => n > 0));
+  expect(Object.fromEntries(dead)).toEqual(expectedDead);
+}
+
+/** Every string the warehouse holds, to search for personal data. */
+async function warehouseText(): Promise<string> {
+  const parts = await Promise.all(TABLES.map(async (t) => JSON.stringify(await pipeline.query(`SELECT * FROM dwh.${t}`))));
+  return parts.join('\n');
+}
+
+function personalData(records: GeneratedRecord[]): { emails: string[]; names: string[]; cards: string[]; birthDates: string[] } {
+  const found = { emails: new Set<string>(), names: new Set<string>(), cards: new Set<string>(), birthDates: new Set<string>() };
+  for (const record of records) {
+    if (record.kind !== 'valid') continue;
+    const payload = (JSON.parse(record.text) as { payload: Record<string, unknown> }).payload;
+    if (typeof payload.email === 'string') found.emails.add(payload.email.trim().toLowerCase());
+    for (const key of ['first_name', 'last_name'] as const) if (typeof payload[key] === 'string' && payload[key].length > 3) found.names.add(payload[key]);
+    if (typeof payload.birth_date === 'string') found.birthDates.add(payload.birth_date);
+    const details = payload.user_payment_details as Record<string, unknown> | undefined;
+    if (details && typeof details.card_number === 'string') found.cards.add(details.card_number.replace(/\D/g, ''));
+  }
+  return { emails: [...found.emails], names: [...found.names], cards: [...found.cards], birthDates: [...found.birthDates] };
+}
+
+describe('the whole pipeline, as npm start runs it', () => {
+  it('lands generated traffic exactly: rows under FINAL, money, ids, dead letters, and no personal data', async () => {
+    const records = generate({ seed: 'e2e-1', total: 4000, faults: FAULTS, eventSizeLimit: EVENT_SIZE_LIMIT });
+    for (const kind of ['valid', 'duplicate', 'malformed', 'missing_field', 'wrong_type', 'unknown_event', 'oversized']) {
+      expect(records.some((r) => r.kind === kind), `generated set has ${kind}`).toBe(true);
+    }
+    sent.push(...records);
+    await sendRecords(pipeline.state().bridgeUrl, records.map((r) => r.text));
+    const expected = expectedOutcome(sent, { eventSizeLimit: EVENT_SIZE_LIMIT });
+    await caughtUp(expected);
+    await assertExact(expected);
+
+    const text = (await warehouseText()).toLowerCase();
+    const pii = personalData(sent);
+    expect(pii.emails.length).toBeGreaterThan(10);
+    expect(pii.cards.length).toBeGreaterThan(10);
+    for (const email of pii.emails) expect(text).not.toContain(email);
+    for (const name of pii.names) expect(text).not.toContain(`"${name.toLowerCase()}"`);
+    for (const card of pii.cards) expect(text).not.toContain(card);
+    for (const birthDate of pii.birthDates) expect(text).not.toContain(`"${birthDate}"`);
+    expect(text).not.toMatch(/\b\d{13,19}\b/);
+  });
+
+  it('stays exact when a consumer is SIGKILLed mid-flow and restarted by the supervisor', async () => {
+    const records = generate({ seed: 'e2e-2', total: 3000, faults: FAULTS, eventSizeLimit: EVENT_SIZE_LIMIT });
+    const third = Math.floor(records.length / 3);
+    const bridgeUrl = pipeline.state().bridgeUrl;
+    await sendRecords(bridgeUrl, records.slice(0, third).map((r) => r.text));
+    const victim = pipeline.state().services.extractor;
+    expect(victim?.pid).toBeGreaterThan(0);
+    process.kill(victim?.pid as number, 'SIGKILL');
+    await sendRecords(bridgeUrl, records.slice(third).map((r) => r.text));
+    sent.push(...records);
+
+    await until(() => (pipeline.state().services.extractor?.restarts ?? 0) >= 1, 'the supervisor to restart the extractor', 60_000);
+    const expected = expectedOutcome(sent, { eventSizeLimit: EVENT_SIZE_LIMIT });
+    await caughtUp(expected);
+    await assertExact(expected);
+  });
+});

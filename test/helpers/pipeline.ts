@@ -1,0 +1,115 @@
+// Drives the whole pipeline the way a user runs it (`npm start`) for the end-to-end test and the benchmark.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PipelineState } from '@ckt/local-stack';
+
+export interface RunningPipeline {
+  child: ChildProcess;
+  dataDir: string;
+  state(): PipelineState;
+  /** Rows of a read-only query through the sink's /query route. */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Sum of kafka_consumergroup_lag over every service. */
+  totalLag(): Promise<number>;
+  metric(service: string, name: string): Promise<number>;
+  stop(): Promise<number | null>;
+  output(): string;
+}
+
+export async function until<T>(probe: () => T | Promise<T>, what: string, timeoutMs: number, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Sum of a Prometheus text exposition's samples of `name` (any labels). */
+export function sumSamples(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+export async function startPipeline(dataDir: string, env: Record<string, string> = {}): Promise<RunningPipeline> {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, DATA_DIR: dataDir, DEMO_RATE: '0', BRIDGE_PORT: '0', METRICS_BASE_PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const stateFile = path.join(dataDir, 'pipeline.json');
+  const state = () => JSON.parse(readFileSync(stateFile, 'utf8')) as PipelineState;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const pipeline: RunningPipeline = {
+    child,
+    dataDir,
+    state,
+    output: () => output,
+    async query<T>(sql: string): Promise<T[]> {
+      const res = await fetch(state().sinkQueryUrl, { method: 'POST', body: `${sql} FORMAT JSONEachRow` });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`query failed (${res.status}): ${text}`);
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+    },
+    async metric(service, name) {
+      const entry = state().services[service];
+      if (!entry) throw new Error(`no service ${service}`);
+      return sumSamples(await (await fetch(`${entry.metricsUrl}/metrics`)).text(), name);
+    },
+    async totalLag() {
+      const texts = await Promise.all(Object.values(state().services).map(async (s) => (await fetch(`${s.metricsUrl}/metrics`)).text()));
+      return texts.reduce((sum, text) => sum + sumSamples(text, 'kafka_consumergroup_lag'), 0);
+    },
+    async stop() {
+      if (existsSync(stateFile) && state().pid) process.kill(state().pid, 'SIGTERM');
+      return exited;
+    },
+  };
+  await until(() => existsSync(stateFile) && state().pid > 0, 'pipeline.json', 240_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n${output}`);
+  });
+  await until(
+    async () => {
+      const states = await Promise.all(Object.values(state().services).map((s) => fetch(`${s.metricsUrl}/readyz`).then((r) => r.ok, () => false)));
+      return states.every(Boolean);
+    },
+    'every service to be ready',
+    180_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${output}`);
+  });
+  return pipeline;
+}
+
+/** Posts records as NDJSON (which can carry malformed lines) in batches, retrying 503s. */
+export async function sendRecords(bridgeUrl: string, texts: string[], batch = 500): Promise<void> {
+  for (let i = 0; i < texts.length; i += batch) {
+    const body = `${texts.slice(i, i + batch).join('\n')}\n`;
+    await until(
+      async () => {
+        const res = await fetch(`${bridgeUrl}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+        if (res.status === 503) return false;
+        if (res.status !== 202) throw new Error(`bridge answered ${res.status}: ${await res.text()}`);
+        return true;
+      },
+      `batch ${i / batch} to be accepted`,
+      60_000,
+    );
+  }
+}
