@@ -1,0 +1,44 @@
+import { quoteString } from './sql-text.ts';
+import type { Warehouse } from './warehouse.ts';
+
+/** Per source partition, the last offset whose rows are durable (see migrations/0006_sink_progress.sql). */
+export const PROGRESS_TABLE = 'dwh.sink_progress';
+
+export interface ProgressRecord {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  rows: number;
+}
+
+/** Last durable offset per partition of `topic` (partitions never written are absent). */
+export async function readProgress(warehouse: Warehouse, topic: string): Promise<Map<number, bigint>> {
+  const rows = await warehouse.query<{ partition: number | string; last: string }>(
+    `SELECT partition, toString(max(last_offset)) AS last FROM ${PROGRESS_TABLE} WHERE topic = {topic:String} GROUP BY partition`,
+    { topic },
+  );
+  return new Map(rows.map((row) => [Number(row.partition), BigInt(row.last)]));
+}
+
+/** Records that every record of `topic`/`partition` up to `lastOffset` is written or dead-lettered. */
+export async function recordProgress(warehouse: Warehouse, record: ProgressRecord): Promise<void> {
+  const line = `[${quoteJson(record.topic)},${record.partition},${record.firstOffset},${record.lastOffset},${record.rows}]\n`;
+  await warehouse.insert({
+    table: PROGRESS_TABLE,
+    columns: ['topic', 'partition', 'first_offset', 'last_offset', 'rows'],
+    format: 'JSONCompactEachRow',
+    body: line,
+    // No dedup window on this table: a repeated row is harmless (max wins). Settings spelled out regardless.
+    settings: { insert_deduplicate: 0, async_insert: 0, input_format_null_as_default: 0 },
+  });
+}
+
+function quoteJson(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** For operators: forget a topic's progress after it was deleted and re-created (offsets restart at 0). */
+export function resetProgressStatement(topic: string): string {
+  return `ALTER TABLE ${PROGRESS_TABLE} DELETE WHERE topic = ${quoteString(topic)}`;
+}

@@ -1,0 +1,43 @@
+import type { WarehouseErrorKind } from '@ckt/warehouse';
+import type { BufferedRow } from './partition-buffer.ts';
+import { retryForever, type RetryHooks } from './retry.ts';
+
+export interface RejectedRow {
+  row: BufferedRow;
+  error: unknown;
+}
+
+export interface BatchWriterDeps {
+  /** Inserts rows (a contiguous offset run of one partition) as one statement; throws on failure. */
+  insert(rows: BufferedRow[]): Promise<void>;
+  classify(error: unknown): WarehouseErrorKind;
+  retry: RetryHooks;
+}
+
+/**
+ * Writes rows, isolating the ones the warehouse rejects. A transient failure retries the same statement (same
+ * rows, same dedup token) until it succeeds. A rejection splits the rows in halves, left first, until the
+ * offending rows stand alone: they are returned for the dead-letter topic, every other row is written.
+ * Progress is kept across retries: a transient failure half-way through a split retries only the pending part.
+ */
+export async function writeRows(rows: BufferedRow[], deps: BatchWriterDeps): Promise<RejectedRow[]> {
+  const rejected: RejectedRow[] = [];
+  // Pending [start, end) ranges; the top of the stack is the leftmost, so rows are written in offset order.
+  const stack: Array<[number, number]> = rows.length > 0 ? [[0, rows.length]] : [];
+  while (stack.length > 0) {
+    const [start, end] = stack.pop() as [number, number];
+    const slice = rows.slice(start, end);
+    try {
+      await retryForever(() => deps.insert(slice), deps.retry, (error) => deps.classify(error) === 'transient');
+    } catch (error) {
+      if (deps.classify(error) !== 'rejected') throw error;
+      if (end - start === 1) {
+        rejected.push({ row: slice[0] as BufferedRow, error });
+        continue;
+      }
+      const middle = start + Math.ceil((end - start) / 2);
+      stack.push([middle, end], [start, middle]);
+    }
+  }
+  return rejected;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { field } from '@ckt/config';
+import { EXTRACTED_TABLES, isExtractedTable, type ExtractedTableName } from '@ckt/domain';
+import { kafkaEnv, topicsEnv } from '@ckt/kafka';
+import { loggingEnv } from '@ckt/logging';
+import { observabilityEnv } from '@ckt/observability';
+import { warehouseEnv } from '@ckt/warehouse';
+
+const tableList = z
+  .string()
+  .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+  .refine((tables) => tables.length > 0 && tables.every(isExtractedTable), {
+    error: `expected a comma-separated list of ${EXTRACTED_TABLES.join(', ')}`,
+  })
+  .transform((tables) => tables as ExtractedTableName[])
+  .default([...EXTRACTED_TABLES]);
+
+export const sinkEnv = {
+  ...kafkaEnv,
+  ...topicsEnv,
+  ...loggingEnv,
+  ...observabilityEnv,
+  ...warehouseEnv,
+  /** Confluent Schema Registry base URL; rows are decoded with the writer schema named in each record. */
+  SCHEMA_REGISTRY_URL: field.httpUrl(),
+  /** Basic-auth user of the registry (optional). */
+  SCHEMA_REGISTRY_USERNAME: z.string().optional(),
+  /** Basic-auth password of the registry (secret; optional). */
+  SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
+  /** Consumer group of the sink on the dwh.* topics. */
+  SINK_GROUP_ID: field.text('checkout-sink-clickhouse'),
+  /** Tables to load (each from its dwh.<table> topic); default all extracted tables. */
+  SINK_TABLES: tableList,
+  /** Flush a partition's buffer at this many rows (one insert never holds more). */
+  SINK_FLUSH_ROWS: field.integer(10_000, { min: 1 }),
+  /** ...or at this many bytes of insert body (JSON), whichever comes first. */
+  SINK_FLUSH_BYTES: field.integer(8 * 1024 * 1024, { min: 1024 }),
+  /** ...or this long after the buffer's first row arrived. */
+  SINK_FLUSH_INTERVAL_MS: field.integer(1000, { min: 10 }),
+  /**
+   * Memory budget (estimated heap) of all buffered and in-flight rows, shared equally by the assigned partitions:
+   * a partition over its share is flushed at once, and paused if it still holds more (e.g. its table is failing),
+   * so one slow table never takes memory from the others. Small shares mean smaller inserts.
+   */
+  SINK_MAX_BUFFERED_BYTES: field.integer(64 * 1024 * 1024, { min: 1024 * 1024 }),
+  /** Inserts running at once per table (partitions of a table flush in parallel up to this). */
+  SINK_TABLE_INSERT_CONCURRENCY: field.integer(2, { min: 1, max: 64 }),
+  /** dwh partitions handed to the sink at the same time (handing over is quick; flushing is asynchronous). */
+  SINK_PARTITIONS_CONCURRENTLY: field.integer(64, { min: 1, max: 1024 }),
+  /** First delay before retrying a failed insert; doubles (with jitter) up to SINK_RETRY_MAX_MS. */
+  SINK_RETRY_INITIAL_MS: field.integer(200, { min: 1 }),
+  SINK_RETRY_MAX_MS: field.integer(10_000, { min: 1 }),
+  /** How long a graceful stop waits for buffered rows to be written and committed. */
+  SINK_DRAIN_TIMEOUT_MS: field.integer(15_000, { min: 0 }),
+  /**
+   * Read-only `POST /query` on the health server (for `npm run query` while the sink holds the chDB directory).
+   * auto = only when the warehouse is chDB.
+   */
+  SINK_QUERY_ROUTE: field.oneOf(['auto', 'on', 'off'], 'auto'),
+};
+export const sinkSchema = z.object(sinkEnv);
+export type SinkConfig = z.infer<typeof sinkSchema>;

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { LATENCY_BUCKETS, SIZE_BUCKETS } from '@ckt/observability';
+
+/** End-to-end freshness can be hours during a backfill or replay: buckets up to a day. */
+export const FRESHNESS_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
+
+export interface SinkMetrics {
+  recordsConsumed: Counter<'table'>;
+  rowsWritten: Counter<'table'>;
+  bytesWritten: Counter<'table'>;
+  rowsSkipped: Counter<'table' | 'reason'>;
+  deadLetters: Counter<'table' | 'reason'>;
+  flushes: Counter<'table' | 'trigger'>;
+  batchRows: Histogram<'table'>;
+  flushSeconds: Histogram<'table'>;
+  insertSeconds: Histogram<'table'>;
+  retries: Counter<'table' | 'operation' | 'error'>;
+  freshnessSeconds: Histogram<'table'>;
+  bufferedBytes: Gauge;
+  pausedPartitions: Gauge<'table'>;
+}
+
+export function createSinkMetrics(registry: Registry): SinkMetrics {
+  const registers = [registry];
+  return {
+    recordsConsumed: new Counter({ name: 'sink_records_consumed_total', help: 'dwh.* records handed to the sink', labelNames: ['table'], registers }),
+    rowsWritten: new Counter({ name: 'sink_rows_written_total', help: 'Rows inserted into the warehouse', labelNames: ['table'], registers }),
+    bytesWritten: new Counter({ name: 'sink_bytes_written_total', help: 'Insert body bytes sent to the warehouse', labelNames: ['table'], registers }),
+    rowsSkipped: new Counter({
+      name: 'sink_rows_skipped_total',
+      help: 'Rows not inserted because they were already written (replay, redelivery)',
+      labelNames: ['table', 'reason'],
+      registers,
+    }),
+    deadLetters: new Counter({ name: 'sink_dead_letters_total', help: 'Records sent to the dead-letter topic', labelNames: ['table', 'reason'], registers }),
+    flushes: new Counter({ name: 'sink_flushes_total', help: 'Buffers cut for insert, by what triggered the cut', labelNames: ['table', 'trigger'], registers }),
+    batchRows: new Histogram({ name: 'sink_batch_rows', help: 'Rows per flushed batch', labelNames: ['table'], buckets: SIZE_BUCKETS, registers }),
+    flushSeconds: new Histogram({
+      name: 'sink_flush_seconds',
+      help: 'Time from cutting a batch to its offsets being committed, retries included',
+      labelNames: ['table'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    insertSeconds: new Histogram({ name: 'sink_insert_seconds', help: 'Duration of one successful insert statement', labelNames: ['table'], buckets: LATENCY_BUCKETS, registers }),
+    retries: new Counter({
+      name: 'sink_retries_total',
+      help: 'Failed warehouse or Kafka operations that are retried after a backoff',
+      labelNames: ['table', 'operation', 'error'],
+      registers,
+    }),
+    freshnessSeconds: new Histogram({
+      name: 'sink_freshness_seconds',
+      help: 'Now minus the event time of each row written (end-to-end freshness)',
+      labelNames: ['table'],
+      buckets: FRESHNESS_BUCKETS,
+      registers,
+    }),
+    bufferedBytes: new Gauge({ name: 'sink_buffered_bytes', help: 'Estimated memory of rows buffered or being inserted', registers }),
+    pausedPartitions: new Gauge({ name: 'sink_paused_partitions', help: 'Partitions paused by backpressure or retries', labelNames: ['table'], registers }),
+  };
+}

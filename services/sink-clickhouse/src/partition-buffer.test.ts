@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { KafkaMessage } from '@ckt/kafka';
+import { PartitionBuffer, type BufferedRow } from './partition-buffer.ts';
+
+const row = (offset: number, line = `[${offset}]`): BufferedRow => ({ offset: BigInt(offset), line, versionMs: undefined, message: {} as KafkaMessage });
+const rows = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => row(from + i));
+
+describe('partition buffer', () => {
+  it('is due at N rows and cuts exactly N, leaving the rest due at once', () => {
+    const buffer = new PartitionBuffer({ maxRows: 10, maxBytes: 1e9, maxAgeMs: 1000 });
+    buffer.add(rows(0, 24), 24n, 0);
+    expect(buffer.due(0)).toBe('rows');
+    const first = buffer.cut('rows', 0);
+    expect(first?.rows.map((r) => Number(r.offset))).toEqual(rows(0, 9).map((r) => Number(r.offset)));
+    expect(first?.coveredThrough).toBe(9n);
+    buffer.cut('rows', 0);
+    expect(buffer.rowCount).toBe(5);
+    expect(buffer.due(1)).toBe('interval');
+    const last = buffer.cut('interval', 1);
+    expect(last?.coveredThrough).toBe(24n);
+    expect(buffer.hasPending()).toBe(false);
+  });
+
+  it('is due at B bytes and never cuts more than B bytes (a larger single row goes alone)', () => {
+    const buffer = new PartitionBuffer({ maxRows: 1000, maxBytes: 10, maxAgeMs: 1000 });
+    buffer.add([row(0, '1234'), row(1, '1234'), row(2, '12345678901234')], 2n, 0);
+    expect(buffer.due(0)).toBe('bytes');
+    expect(buffer.cut('bytes', 0)?.rows).toHaveLength(2);
+    expect(buffer.cut('bytes', 0)?.rows).toHaveLength(1);
+  });
+
+  it('is due T ms after its first row, and covers offsets that produced no row', () => {
+    const buffer = new PartitionBuffer({ maxRows: 1000, maxBytes: 1e9, maxAgeMs: 1000 });
+    buffer.add([row(5)], 7n, 100);
+    expect(buffer.due(1099)).toBeUndefined();
+    expect(buffer.dueAt()).toBe(1100);
+    expect(buffer.due(1100)).toBe('interval');
+    expect(buffer.cut('interval', 1100)?.coveredThrough).toBe(7n);
+    buffer.add([], 9n, 2000);
+    expect(buffer.cut('interval', 2000)).toMatchObject({ rows: [], coveredThrough: 9n });
+  });
+});

@@ -1,0 +1,210 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { KafkaMessage } from '@ckt/kafka';
+import { createLogger } from '@ckt/logging';
+import type { BufferedRow } from './partition-buffer.ts';
+import { PartitionSink, type PartitionSinkDeps } from './partition-sink.ts';
+
+const logger = createLogger('partition-sink-test', { LOG_LEVEL: 'silent' });
+const row = (offset: number): BufferedRow => ({ offset: BigInt(offset), line: `[${offset}]`, versionMs: 0, message: { offset: String(offset) } as KafkaMessage });
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => row(from + i));
+class Rejected extends Error {}
+class Unavailable extends Error {}
+
+interface Harness {
+  sink: PartitionSink;
+  inserts: number[][];
+  commits: bigint[];
+  progress: Array<{ firstOffset: bigint; lastOffset: bigint; rows: number }>;
+  deadLetters: number[];
+  events: string[];
+  controls: { down: boolean; bad: Set<number>; watermark: bigint | undefined };
+  stop: AbortController;
+}
+
+const sinks: Harness[] = [];
+afterEach(() => {
+  for (const h of sinks.splice(0)) {
+    h.stop.abort();
+    h.sink.close();
+  }
+});
+
+function harness(overrides: Partial<PartitionSinkDeps> = {}, limits = { maxRows: 10, maxBytes: 1e9, maxAgeMs: 30 }): Harness {
+  const h = {
+    inserts: [] as number[][],
+    commits: [] as bigint[],
+    progress: [] as Array<{ firstOffset: bigint; lastOffset: bigint; rows: number }>,
+    deadLetters: [] as number[],
+    events: [] as string[],
+    controls: { down: false, bad: new Set<number>(), watermark: undefined as bigint | undefined },
+    stop: new AbortController(),
+  };
+  const sink = new PartitionSink({
+    topic: 'dwh.t',
+    partition: 0,
+    limits,
+    backoff: { initialMs: 5, maxMs: 10 },
+    memoryShare: () => 1e9,
+    memoryChanged: () => {},
+    logger,
+    signal: h.stop.signal,
+    classify: (error) => (error instanceof Rejected ? 'rejected' : 'transient'),
+    insert: async (rows) => {
+      if (h.controls.down) throw new Unavailable('warehouse down');
+      const offsets = rows.map((r) => Number(r.offset));
+      if (offsets.some((o) => h.controls.bad.has(o))) throw new Rejected('bad row');
+      h.inserts.push(offsets);
+      h.events.push(`insert ${offsets[0]}-${offsets.at(-1)}`);
+    },
+    loadWatermark: async () => h.controls.watermark,
+    recordProgress: async (p) => {
+      h.progress.push(p);
+      h.events.push(`progress ${p.lastOffset}`);
+    },
+    deadLetter: async (rejected) => {
+      h.deadLetters.push(...rejected.map((r) => Number(r.row.offset)));
+      h.events.push('dead letter');
+    },
+    commit: async (offset) => {
+      h.commits.push(offset);
+      h.events.push(`commit ${offset}`);
+    },
+    pause: () => h.events.push('pause'),
+    resume: () => h.events.push('resume'),
+    observe: { flushed: () => {}, written: () => {}, skipped: () => {}, deadLettered: () => {}, retried: () => {}, paused: () => {} },
+    ...overrides,
+  });
+  const result = { ...h, sink };
+  sinks.push(result);
+  return result;
+}
+
+describe('partition sink', () => {
+  it('inserts at N rows, the remainder after T ms, and commits each batch only after its progress is recorded', async () => {
+    const h = harness();
+    h.sink.accept(range(0, 24), 24n, 25n);
+    await vi.waitFor(() => expect(h.commits).toEqual([10n, 20n, 25n]));
+    expect(h.inserts).toEqual([range(0, 9), range(10, 19), range(20, 24)].map((rows) => rows.map((r) => Number(r.offset))));
+    expect(h.events.filter((e) => !['pause', 'resume'].includes(e))).toEqual([
+      'insert 0-9',
+      'progress 9',
+      'commit 10',
+      'insert 10-19',
+      'progress 19',
+      'commit 20',
+      'insert 20-24',
+      'progress 24',
+      'commit 25',
+    ]);
+  });
+
+  it('skips rows at or below the recorded watermark (replay) and still commits them', async () => {
+    const h = harness();
+    h.controls.watermark = 14n;
+    h.sink.accept(range(0, 19), 19n, 20n);
+    await vi.waitFor(() => expect(h.commits.at(-1)).toBe(20n));
+    expect(h.inserts.flat()).toEqual(range(15, 19).map((r) => Number(r.offset)));
+  });
+
+  it('ignores a watermark past the end of the partition (re-created topic)', async () => {
+    const h = harness();
+    h.controls.watermark = 1000n;
+    h.sink.accept(range(0, 4), 4n, 5n);
+    await vi.waitFor(() => expect(h.commits.at(-1)).toBe(5n));
+    expect(h.inserts.flat()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('drops records delivered again after a rebalance', async () => {
+    const h = harness();
+    h.sink.accept(range(0, 5), 5n, 6n);
+    h.sink.accept(range(3, 8), 8n, 9n);
+    await vi.waitFor(() => expect(h.commits.at(-1)).toBe(9n));
+    expect(h.inserts.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('pauses the partition while the warehouse is down, retries the same rows, then resumes and commits', async () => {
+    const h = harness();
+    h.controls.down = true;
+    h.sink.accept(range(0, 9), 9n, 10n);
+    await vi.waitFor(() => expect(h.events).toContain('pause'));
+    expect(h.commits).toEqual([]);
+    h.controls.down = false;
+    await vi.waitFor(() => expect(h.commits).toEqual([10n]));
+    expect(h.inserts).toEqual([range(0, 9).map((r) => Number(r.offset))]);
+    expect(h.events.indexOf('resume')).toBeGreaterThan(h.events.indexOf('pause'));
+  });
+
+  it('dead-letters rejected rows before recording progress, and writes the rest', async () => {
+    const h = harness();
+    h.controls.bad = new Set([3]);
+    h.sink.accept(range(0, 7), 7n, 8n);
+    await vi.waitFor(() => expect(h.commits).toEqual([8n]));
+    expect(h.deadLetters).toEqual([3]);
+    expect(h.inserts.flat().sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7]);
+    expect(h.events.indexOf('dead letter')).toBeLessThan(h.events.indexOf('progress 7'));
+    expect(h.progress).toEqual([{ firstOffset: 0n, lastOffset: 7n, rows: 7 }]);
+  });
+
+  it('commits offsets of batches that produced no rows', async () => {
+    const h = harness();
+    h.sink.accept([], 4n, 5n);
+    await vi.waitFor(() => expect(h.commits).toEqual([5n]));
+    expect(h.progress).toEqual([]);
+  });
+
+  it('pauses when batches pile up behind a slow insert, and resumes when they drain', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const h = harness({
+      insert: async () => {
+        await gate;
+      },
+    });
+    h.sink.accept(range(0, 9), 9n, 40n);
+    h.sink.accept(range(10, 19), 19n, 40n);
+    h.sink.accept(range(20, 29), 29n, 40n);
+    expect(h.events).toEqual(['pause']);
+    release();
+    await vi.waitFor(() => expect(h.commits).toEqual([10n, 20n, 30n]));
+    expect(h.events).toContain('resume');
+  });
+
+  it('writes nothing more once revoked', async () => {
+    const h = harness();
+    h.controls.down = true;
+    h.sink.accept(range(0, 9), 9n, 10n);
+    await vi.waitFor(() => expect(h.events).toContain('pause'));
+    h.sink.revoke();
+    h.controls.down = false;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.inserts).toEqual([]);
+    expect(h.commits).toEqual([]);
+    expect(h.events.at(-1)).toBe('resume');
+  });
+
+  it('filters records at or below the watermark before they are decoded, once the watermark is read', async () => {
+    const h = harness();
+    h.controls.watermark = 6n;
+    await h.sink.ready();
+    const messages = range(0, 9).map((r) => r.message);
+    expect(h.sink.unhandled(messages, 10n).map((m) => m.offset)).toEqual(['7', '8', '9']);
+    h.sink.accept(range(7, 9), 9n, 10n);
+    // Redelivered after a rebalance: nothing new.
+    expect(h.sink.unhandled(messages, 10n)).toEqual([]);
+    await vi.waitFor(() => expect(h.commits).toEqual([10n]));
+    expect(h.inserts).toEqual([[7, 8, 9]]);
+  });
+
+  it('flushes early when over its memory share, and pauses while batches wait', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const h = harness({ memoryShare: () => 3000, insert: () => gate }, { maxRows: 1000, maxBytes: 1e9, maxAgeMs: 60_000 });
+    h.sink.accept(range(0, 4), 4n, 100n); // about 3 KB estimated: over the share, cut at once
+    h.sink.accept(range(5, 9), 9n, 100n);
+    h.sink.accept(range(10, 14), 14n, 100n);
+    expect(h.events).toContain('pause');
+    release();
+    await vi.waitFor(() => expect(h.commits).toEqual([5n, 10n, 15n]));
+    expect(h.events.at(-1)).toBe('resume');
+  });
+});

@@ -1,0 +1,227 @@
+import type { Registry } from 'prom-client';
+import { tableTopic, type RowValues } from '@ckt/domain';
+import {
+  createConsumerRunner,
+  createDeadLetterPublisher,
+  createKafka,
+  createPublisher,
+  ensureTopics,
+  startLagMonitor,
+  topicNames,
+  type LagMonitor,
+} from '@ckt/kafka';
+import { createLogger, type Logger } from '@ckt/logging';
+import { createMetricsRegistry, startHealthServer, type ExtraRoute, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { createRowCodec } from '@ckt/schemas';
+import {
+  describeWarehouseError,
+  migrate,
+  MigrationError,
+  openWarehouse,
+  removeWarehouseOwner,
+  writeWarehouseOwner,
+  type MigrationResult,
+  type Warehouse,
+} from '@ckt/warehouse';
+import type { SinkConfig } from './config.ts';
+import { createSinkMetrics } from './metrics.ts';
+import { createQueryRoute, QUERY_PATH } from './query-route.ts';
+import { retryForever, StoppedError } from './retry.ts';
+import { createSinkCore, type SinkCore } from './sink-core.ts';
+
+export const SINK_SERVICE = 'sink-clickhouse';
+
+export interface SinkDeps {
+  logger?: Logger;
+  registry?: Registry;
+  /** The warehouse to write (default: opened from the config). Tests wrap it to inject failures. */
+  warehouse?: Warehouse;
+  /** Avro decoder (default: @ckt/schemas' codec on SCHEMA_REGISTRY_URL). */
+  decode?: (value: Buffer) => Promise<RowValues>;
+}
+
+export interface SinkService {
+  readonly health: HealthServer;
+  readonly registry: Registry;
+  readonly warehouse: Warehouse;
+  readonly migrations: MigrationResult;
+  /** `POST` SQL here for read-only rows as JSON lines (undefined when the route is off). */
+  readonly queryUrl: string | undefined;
+  isReady(): boolean;
+  /** In order: drain buffers (write + commit), consumer, lag monitor, producer, health server, warehouse. */
+  readonly shutdownSteps: ShutdownStep[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the ClickHouse sink: applies the migrations, then consumes dwh.<table> (Avro rows) into the star schema,
+ * exactly once in effect (see partition-sink.ts). Transient warehouse failures pause and retry the affected
+ * partitions; rows the warehouse rejects and records that do not decode go to the dead-letter topic.
+ */
+export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promise<SinkService> {
+  const logger = deps.logger ?? createLogger(SINK_SERVICE, config);
+  const registry = deps.registry ?? createMetricsRegistry(SINK_SERVICE);
+  const names = topicNames(config);
+  const tables = config.SINK_TABLES.map((table) => ({ table, topic: tableTopic(names, table) }));
+  const topics = tables.map((t) => t.topic);
+  const backoff = { initialMs: config.SINK_RETRY_INITIAL_MS, maxMs: Math.max(config.SINK_RETRY_INITIAL_MS, config.SINK_RETRY_MAX_MS) };
+
+  const warehouse = deps.warehouse ?? (await openWarehouse(config));
+  const steps: ShutdownStep[] = [];
+  const stop = once(async () => {
+    for (const step of steps) {
+      await step.run().catch((error: unknown) => logger.error({ step: step.name, err: error }, 'shutdown step failed'));
+    }
+  });
+  steps.push({ name: 'warehouse', run: () => (deps.warehouse ? Promise.resolve() : warehouse.close()) });
+
+  try {
+    // The schema first: an unreachable server is waited for (with a bounded number of attempts).
+    const migrations = await migrateWithRetries(warehouse, logger, backoff);
+    logger.info({ applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length, warehouse: warehouse.target, location: warehouse.location }, 'warehouse schema up to date');
+
+    const decode = deps.decode ?? defaultDecoder(config);
+    const kafka = createKafka(config, logger);
+    const publisher = createPublisher(kafka, config);
+    const deadLetters = createDeadLetterPublisher(publisher, { topic: names.dlq, service: SINK_SERVICE });
+    const metrics = createSinkMetrics(registry);
+    const core: SinkCore = createSinkCore({
+      tables,
+      warehouse,
+      decode,
+      deadLetters,
+      limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
+      maxBufferedBytes: config.SINK_MAX_BUFFERED_BYTES,
+      tableInsertConcurrency: config.SINK_TABLE_INSERT_CONCURRENCY,
+      backoff,
+      metrics,
+      logger,
+    });
+    const runner = createConsumerRunner({
+      kafka,
+      groupId: config.SINK_GROUP_ID,
+      topics,
+      handle: core.handle,
+      logger,
+      registry,
+      commitMode: 'manual',
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
+      backoff,
+      onAssignment: core.onAssignment,
+    });
+    core.bind(runner);
+
+    const routes: ExtraRoute[] = [];
+    let queryWarehouse: Warehouse | undefined;
+    const routeOn = config.SINK_QUERY_ROUTE === 'on' || (config.SINK_QUERY_ROUTE === 'auto' && warehouse.target === 'chdb');
+    if (routeOn) {
+      queryWarehouse = await openWarehouse(config, { readonly: true });
+      routes.push(createQueryRoute(queryWarehouse, logger));
+    }
+    let warehouseUp = true;
+    let lastPing = 0;
+    const warehouseReady = async () => {
+      if (Date.now() - lastPing > 2000) {
+        lastPing = Date.now();
+        warehouseUp = await warehouse.ping();
+      }
+      return warehouseUp;
+    };
+    const health = await startHealthServer({
+      port: config.METRICS_PORT,
+      host: config.METRICS_HOST,
+      registry,
+      routes,
+      readiness: { consumer: runner.isReady, producer: publisher.isConnected, warehouse: warehouseReady, partitions: core.healthy },
+    });
+    const queryUrl = routeOn ? `${health.url}${QUERY_PATH}` : undefined;
+    if (queryUrl && warehouse.target === 'chdb') {
+      writeWarehouseOwner(warehouse.location, { pid: process.pid, queryUrl, startedAt: new Date().toISOString() });
+    }
+
+    const started: { lag?: LagMonitor } = {};
+    // Unshift: these run before the warehouse is closed, in this order.
+    steps.unshift(
+      {
+        name: 'drain',
+        run: async () => {
+          const drained = await core.drain(config.SINK_DRAIN_TIMEOUT_MS);
+          if (!drained) logger.warn({ timeoutMs: config.SINK_DRAIN_TIMEOUT_MS }, 'drain timed out; unwritten rows stay uncommitted and are read again');
+        },
+      },
+      { name: 'consumer', run: () => runner.stop() },
+      { name: 'retries', run: async () => core.abort() },
+      { name: 'lag monitor', run: async () => started.lag?.stop() },
+      { name: 'producer', run: () => publisher.disconnect() },
+      { name: 'health server', run: () => health.close() },
+      {
+        name: 'query session',
+        run: async () => {
+          if (warehouse.target === 'chdb') removeWarehouseOwner(warehouse.location);
+          await queryWarehouse?.close();
+        },
+      },
+    );
+
+    await ensureTopics(
+      kafka,
+      [...topics, names.dlq].map((name) => ({ name, partitions: config.TOPIC_PARTITIONS })),
+      logger,
+      config.TOPIC_REPLICATION_FACTOR,
+    );
+    await publisher.connect();
+    await runner.start();
+    started.lag = startLagMonitor(kafka, { groupId: config.SINK_GROUP_ID, topics, registry, logger, intervalMs: config.LAG_POLL_MS });
+    logger.info({ topics, groupId: config.SINK_GROUP_ID, healthPort: health.port, queryUrl }, 'sink started');
+
+    const isReady = () => runner.isReady() && publisher.isConnected() && warehouseUp && core.healthy();
+    return { health, registry, warehouse, migrations, queryUrl, isReady, shutdownSteps: steps, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Waits up to a minute for an unreachable warehouse; a refused migration (MigrationError) fails at once. */
+async function migrateWithRetries(warehouse: Warehouse, logger: Logger, backoff: { initialMs: number; maxMs: number }): Promise<MigrationResult> {
+  const startup = new AbortController();
+  const giveUp = setTimeout(() => startup.abort(), MIGRATION_WAIT_MS);
+  let lastError: unknown;
+  try {
+    return await retryForever(
+      () => migrate(warehouse, { logger }),
+      {
+        backoff,
+        signal: startup.signal,
+        onRetry: (error, attempt, delayMs) => {
+          lastError = error;
+          logger.warn({ error: describeWarehouseError(error), attempt, retryInMs: delayMs }, 'migrations failed, retrying');
+        },
+      },
+      (error) => !(error instanceof MigrationError),
+    );
+  } catch (error) {
+    if (error instanceof StoppedError) {
+      throw new Error(`warehouse migrations kept failing for ${MIGRATION_WAIT_MS / 1000} s: ${describeWarehouseError(lastError)}`, { cause: lastError });
+    }
+    throw error;
+  } finally {
+    clearTimeout(giveUp);
+  }
+}
+
+const MIGRATION_WAIT_MS = 60_000;
+
+function defaultDecoder(config: SinkConfig): (value: Buffer) => Promise<RowValues> {
+  const auth =
+    config.SCHEMA_REGISTRY_USERNAME && config.SCHEMA_REGISTRY_PASSWORD
+      ? { username: config.SCHEMA_REGISTRY_USERNAME, password: config.SCHEMA_REGISTRY_PASSWORD }
+      : undefined;
+  return createRowCodec({ registryUrl: config.SCHEMA_REGISTRY_URL, auth, clientId: SINK_SERVICE }).decode;
+}
+
+function once(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= run());
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Registry } from 'prom-client';
+import type { RowValues } from '@ckt/domain';
+import type { DeadLetter, KafkaMessage, TopicPartitionOffset } from '@ckt/kafka';
+import { createLogger } from '@ckt/logging';
+import type { InsertRequest, Warehouse } from '@ckt/warehouse';
+import { createSinkMetrics } from './metrics.ts';
+import { createSinkCore } from './sink-core.ts';
+import { sampleRow } from './testing/sample-rows.ts';
+
+const logger = createLogger('sink-core-test', { LOG_LEVEL: 'silent' });
+
+function fakeWarehouse(progress: Record<string, string> = {}): Warehouse & { inserts: InsertRequest[] } {
+  const inserts: InsertRequest[] = [];
+  return {
+    target: 'chdb',
+    location: 'memory',
+    readonly: false,
+    inserts,
+    async query<T>(_sql: string, params?: Record<string, unknown>) {
+      const topic = String(params?.topic);
+      return (progress[topic] === undefined ? [] : [{ partition: 0, last: progress[topic] }]) as T[];
+    },
+    async queryText() {
+      return '';
+    },
+    async command() {},
+    async insert(request) {
+      inserts.push(request);
+    },
+    async ping() {
+      return true;
+    },
+    async close() {},
+  };
+}
+
+const message = (offset: number, value: string): KafkaMessage =>
+  ({ offset: String(offset), key: Buffer.from(`k${offset}`), value: Buffer.from(value), headers: {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
+
+function core(warehouse: Warehouse) {
+  const letters: DeadLetter[] = [];
+  const commits: TopicPartitionOffset[] = [];
+  // The "Avro" of this test is the row index as text; "bad" does not decode.
+  const decode = async (value: Buffer): Promise<RowValues> => {
+    const text = value.toString();
+    if (text === 'bad') throw Object.assign(new Error('Message encoded with magic byte'), { name: 'ConfluentSchemaRegistryArgumentError' });
+    return sampleRow('fact_refund', Number(text));
+  };
+  const sink = createSinkCore({
+    tables: [{ topic: 'dwh.fact_refund', table: 'fact_refund' }],
+    warehouse,
+    decode,
+    deadLetters: { publish: async (batch) => void letters.push(...batch) },
+    limits: { maxRows: 100, maxBytes: 1e6, maxAgeMs: 20 },
+    maxBufferedBytes: 1e8,
+    tableInsertConcurrency: 2,
+    backoff: { initialMs: 5, maxMs: 10 },
+    metrics: createSinkMetrics(new Registry()),
+    logger,
+  });
+  sink.bind({ commit: async (offsets) => void commits.push(...offsets), pause: () => {}, resume: () => {} });
+  return { sink, letters, commits };
+}
+
+const context = { heartbeat: async () => {}, signal: new AbortController().signal };
+
+describe('sink core', () => {
+  it('inserts one partition run with its dedup token and full settings, records progress, then commits', async () => {
+    const warehouse = fakeWarehouse();
+    const { sink, letters, commits } = core(warehouse);
+    sink.onAssignment([{ topic: 'dwh.fact_refund', partition: 0 }]);
+    await sink.handle({ topic: 'dwh.fact_refund', partition: 0, highWatermark: '4', messages: [message(0, '0'), message(1, 'bad'), message(2, '2'), message(3, '3')] }, context);
+    expect(letters.map((l) => [l.reason, l.stage, l.source?.offset, l.key?.toString()])).toEqual([['schema_error', 'sink', '1', 'k1']]);
+    await vi.waitFor(() => expect(commits).toEqual([{ topic: 'dwh.fact_refund', partition: 0, offset: '4' }]));
+    const [rows, progress] = warehouse.inserts;
+    expect(rows).toMatchObject({ table: 'dwh.fact_refund', format: 'JSONCompactEachRow' });
+    expect(rows?.columns.slice(-2)).toEqual(['_kafka_partition', '_kafka_offset']);
+    expect(rows?.settings).toMatchObject({ insert_deduplication_token: 'dwh.fact_refund:0:0-3', insert_deduplicate: 1, async_insert: 0 });
+    expect(rows?.body.trim().split('\n').map((line) => (JSON.parse(line) as unknown[]).slice(-2))).toEqual([
+      [0, 0],
+      [0, 2],
+      [0, 3],
+    ]);
+    expect(progress?.table).toBe('dwh.sink_progress');
+    expect(progress?.body).toBe('["dwh.fact_refund",0,0,3,3]\n');
+  });
+
+  it('skips records at or below the recorded progress without decoding them', async () => {
+    const warehouse = fakeWarehouse({ 'dwh.fact_refund': '2' });
+    const { sink, letters, commits } = core(warehouse);
+    sink.onAssignment([{ topic: 'dwh.fact_refund', partition: 0 }]);
+    await sink.handle({ topic: 'dwh.fact_refund', partition: 0, highWatermark: '5', messages: [message(0, '0'), message(1, 'bad'), message(2, '2'), message(3, '3'), message(4, '4')] }, context);
+    await vi.waitFor(() => expect(commits.at(-1)?.offset).toBe('5'));
+    expect(letters).toEqual([]);
+    expect(warehouse.inserts[0]?.settings.insert_deduplication_token).toBe('dwh.fact_refund:0:3-4');
+  });
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { loadConfig } from '@ckt/config';
+import { existsSync } from 'node:fs';
+import { openWarehouse, warehouseDirectory, warehouseEnv } from '@ckt/warehouse';
+import type { QueryTarget } from './target.ts';
+
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+}
+
+/** True when nothing listens at the URL (a stale stack.json or owner file). */
+function refused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return cause?.code === 'ECONNREFUSED';
+}
+
+/** POSTs the SQL to a sink's read-only route; resolves with its JSON lines. */
+export async function queryThroughSink(url: string, sql: string): Promise<string> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: sql });
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error?: string }).error ?? text;
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new QueryError(message.trim());
+  }
+  return text;
+}
+
+/** Runs the SQL on the warehouse of the environment (chDB directory or CLICKHOUSE_URL). */
+export async function queryWarehouse(env: Record<string, string | undefined>, sql: string, allowWrites: boolean): Promise<string> {
+  const settings = loadConfig(z.object(warehouseEnv), env);
+  if (!settings.CLICKHOUSE_URL && !existsSync(warehouseDirectory(settings))) {
+    throw new QueryError(`no chDB warehouse at ${warehouseDirectory(settings)}: set WAREHOUSE_PATH (or CLICKHOUSE_URL), or start the sink`);
+  }
+  const warehouse = await openWarehouse(settings, { readonly: !allowWrites });
+  try {
+    if (allowWrites && !/^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXISTS|EXPLAIN)\b/i.test(sql)) {
+      await warehouse.command(sql);
+      return '';
+    }
+    return await warehouse.queryText(sql);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** The JSON lines of `sql` from the target; a discovered sink that is gone falls back to the warehouse. */
+export async function runQuery(target: QueryTarget, env: Record<string, string | undefined>, sql: string, allowWrites: boolean): Promise<string> {
+  if (target.kind === 'sink') {
+    if (allowWrites) throw new QueryError(`--allow-writes needs direct access to the warehouse, but the sink holds it (via ${target.source}); stop the sink first`);
+    try {
+      return await queryThroughSink(target.url, sql);
+    } catch (error) {
+      if (!(target.fallbackToWarehouse && refused(error))) throw error;
+    }
+  }
+  return queryWarehouse(env, sql, allowWrites);
+}
