@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { field } from '@ckt/config';
+import { kafkaEnv, topicsEnv } from '@ckt/kafka';
+import { loggingEnv } from '@ckt/logging';
+import { observabilityEnv } from '@ckt/observability';
+
+export const extractorEnv = {
+  ...kafkaEnv,
+  ...topicsEnv,
+  ...loggingEnv,
+  ...observabilityEnv,
+  /** Confluent Schema Registry base URL; the row schemas are registered there at start. */
+  SCHEMA_REGISTRY_URL: field.httpUrl(),
+  /** Basic-auth user of the registry (optional). */
+  SCHEMA_REGISTRY_USERNAME: z.string().optional(),
+  /** Basic-auth password of the registry (secret; optional). */
+  SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
+  /** Secret key of the e-mail hash (HMAC-SHA256); empty = plain SHA-256. Never logged; changing it changes every hash. */
+  EXTRACTOR_EMAIL_PEPPER: field.text(''),
+  /** Consumer group of the extractor on the family topics. */
+  EXTRACTOR_GROUP_ID: field.text('checkout-extractor'),
+  /** Family-topic partitions handled at the same time by one instance (order stays per partition). */
+  EXTRACTOR_PARTITIONS_CONCURRENTLY: field.integer(4, { min: 1, max: 64 }),
+};
+export const extractorSchema = z.object(extractorEnv);
+export type ExtractorConfig = z.infer<typeof extractorSchema>;

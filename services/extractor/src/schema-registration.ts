@@ -1,0 +1,43 @@
+import { EXTRACTED_TABLES, type ExtractedTableName, type TopicNames } from '@ckt/domain';
+import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
+import type { Logger } from '@ckt/logging';
+import type { RowCodec } from '@ckt/schemas';
+
+/** Answers that no retry can change: 409 incompatible schema, 422 invalid schema. */
+const DEFINITIVE_STATUSES = new Set([409, 422]);
+
+export interface RegistrationRetry {
+  attempts: number;
+  backoff: BackoffOptions;
+}
+
+export const DEFAULT_REGISTRATION_RETRY: RegistrationRetry = { attempts: 8, backoff: { initialMs: 500, maxMs: 5000 } };
+
+const statusOf = (error: unknown): number | undefined => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+
+/**
+ * Registers every row schema (the codec names the subject when refused). A registry that is not reachable
+ * yet (e.g. starting alongside) is retried with backoff; an incompatible or invalid schema fails at once.
+ */
+export async function registerRowSchemas(
+  codec: Pick<RowCodec, 'registerTableSchemas'>,
+  names: TopicNames,
+  logger: Logger,
+  retry: RegistrationRetry = DEFAULT_REGISTRATION_RETRY,
+  tables: readonly ExtractedTableName[] = EXTRACTED_TABLES,
+): Promise<Map<ExtractedTableName, number>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await codec.registerTableSchemas(tables, names);
+    } catch (error) {
+      const status = statusOf(error);
+      if ((status !== undefined && DEFINITIVE_STATUSES.has(status)) || attempt >= retry.attempts) throw error;
+      const delay = backoffDelay(attempt, retry.backoff);
+      logger.warn({ attempt, status, retryInMs: delay, err: error }, 'schema registration failed, will retry');
+      await sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { IHeaders, KafkaMessage, OutboundMessage } from '@ckt/kafka';
+import { familyOf, familyTopic, parseEnvelope, rawEventKey, type TopicNames } from '@ckt/domain';
+
+/** Header the router adds to every routed record, so consumers can dispatch without parsing the value. */
+export const EVENT_NAME_HEADER = 'event_name';
+
+export type RouterFailureReason = 'invalid_json' | 'invalid_envelope' | 'unknown_event_name';
+
+export type RouteDecision =
+  | { ok: true; topic: string; eventName: string; message: OutboundMessage }
+  | { ok: false; reason: RouterFailureReason; message: string };
+
+export type SourceRecord = Pick<KafkaMessage, 'key' | 'value' | 'timestamp' | 'headers'>;
+
+/**
+ * Where one raw record goes: its family topic (value, key, timestamp and headers unchanged, plus
+ * `event_name`), or the dead-letter path with a reason. Failure messages name the field, never a value.
+ */
+export function routeRecord(record: SourceRecord, names: TopicNames): RouteDecision {
+  if (record.value === null || record.value.length === 0) return fail('invalid_json', 'value: the record has no value');
+  let json: unknown;
+  try {
+    json = JSON.parse(record.value.toString('utf8'));
+  } catch {
+    // The parser's own message quotes the input, so it is not passed on.
+    return fail('invalid_json', 'value: not valid JSON');
+  }
+  const parsed = parseEnvelope(json);
+  if (!parsed.ok) return fail('invalid_envelope', parsed.message);
+  const eventName = parsed.event.event_name;
+  const family = familyOf(eventName);
+  if (family === undefined) return fail('unknown_event_name', `event_name: ${eventName} is not in the event catalog`);
+  const headers: IHeaders = { ...record.headers, [EVENT_NAME_HEADER]: eventName };
+  return {
+    ok: true,
+    topic: familyTopic(names, family),
+    eventName,
+    message: {
+      // A record the bridge did not key is keyed as the bridge would have keyed it, so per-key order holds.
+      key: record.key ?? rawEventKey(parsed.event),
+      value: record.value,
+      timestamp: record.timestamp,
+      headers,
+    },
+  };
+}
+
+function fail(reason: RouterFailureReason, message: string): RouteDecision {
+  return { ok: false, reason, message };
+}
