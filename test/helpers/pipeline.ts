@@ -61,7 +61,7 @@ export async function startPipeline(dataDir: string, env: Record<string, string>
     state,
     output: () => output,
     async query<T>(sql: string): Promise<T[]> {
-      const res = await fetch(state().sinkQueryUrl, { method: 'POST', body: `${sql} FORMAT JSONEachRow` });
+      const res = await fetch(state().sinkQueryUrl, { method: 'POST', body: sql });
       const text = await res.text();
       if (!res.ok) throw new Error(`query failed (${res.status}): ${text}`);
       return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
