@@ -8,6 +8,8 @@ missing=()
 command -v gcc >/dev/null || missing+=(gcc)
 command -v make >/dev/null || missing+=(make)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+# Prometheus and promtool: the dashboard and alert-rule tests run them (test/integration/observability-*).
+{ command -v prometheus && command -v promtool; } >/dev/null || missing+=(prometheus)
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: system packages missing (${missing[*]}); run as root or install them with apt-get" >&2
