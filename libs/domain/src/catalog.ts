@@ -281,8 +281,10 @@ export type EventName = keyof typeof CATALOG_ENTRIES;
 export const CATALOG: Readonly<Record<EventName, EventSpec>> = CATALOG_ENTRIES;
 export const EVENT_NAMES = Object.keys(CATALOG) as EventName[];
 
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(Object.keys(CATALOG));
+
 export function isKnownEvent(name: string): name is EventName {
-  return Object.hasOwn(CATALOG, name);
+  return KNOWN_EVENTS.has(name);
 }
 
 /** The family of a catalog event; undefined for names not in the catalog. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope } from './envelope.ts';
+import { parseEnvelope, parseEnvelopeValue } from './envelope.ts';
 
 const valid = { event_id: 123456, event_name: 'ticket_sale', event_timestamp: '2025-03-27T20:48:37', payload: { ticket_id: 't1' } };
 
@@ -79,5 +79,18 @@ describe('parseEnvelope', () => {
       const value = field === 'event_id' ? { secret } : secret;
       expect(messageOf({ ...valid, [field]: value })).not.toContain('secret');
     }
+  });
+});
+
+describe('parseEnvelopeValue', () => {
+  it('parses a record value as UTF-8 JSON and validates the envelope', () => {
+    expect(parseEnvelopeValue(Buffer.from(JSON.stringify(valid)))).toEqual(parseEnvelope(valid));
+    expect(parseEnvelopeValue(Buffer.from('[1]'))).toMatchObject({ ok: false, reason: 'invalid_envelope' });
+  });
+
+  it('reports a missing, empty or non-JSON value as invalid_json without quoting it', () => {
+    expect(parseEnvelopeValue(null)).toEqual({ ok: false, reason: 'invalid_json', message: 'value: the record has no value' });
+    expect(parseEnvelopeValue(Buffer.alloc(0))).toEqual({ ok: false, reason: 'invalid_json', message: 'value: the record has no value' });
+    expect(parseEnvelopeValue(Buffer.from('{"secret": '))).toEqual({ ok: false, reason: 'invalid_json', message: 'value: not valid JSON' });
   });
 });

@@ -44,6 +44,21 @@ export function parseEnvelope(input: unknown): EnvelopeResult {
   return { ok: true, event: { event_id: eventId, event_name: eventName, event_timestamp: eventTimestamp, payload } };
 }
 
+export type EnvelopeValueResult = EnvelopeResult | { ok: false; reason: 'invalid_json'; message: string };
+
+/** The envelope of a Kafka record value (UTF-8 JSON). Failure messages never quote the value. */
+export function parseEnvelopeValue(value: Buffer | null | undefined): EnvelopeValueResult {
+  if (value === null || value === undefined || value.length === 0) return { ok: false, reason: 'invalid_json', message: 'value: the record has no value' };
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch {
+    // The parser's own message quotes the input, so it is not passed on.
+    return { ok: false, reason: 'invalid_json', message: 'value: not valid JSON' };
+  }
+  return parseEnvelope(json);
+}
+
 function missingOr(input: JsonObject, field: string, expected: string): string {
   return input[field] === undefined || input[field] === null ? 'required field is missing' : expected;
 }

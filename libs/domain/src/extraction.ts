@@ -3,7 +3,7 @@ import { derive, type DerivationContext } from './derivations.ts';
 import type { Envelope } from './envelope.ts';
 import type { FieldValue } from './field-values.ts';
 import { validatePayload, type PayloadValues } from './payload-validation.ts';
-import { TABLES, type ExtractedTableName, type RowValues } from './tables.ts';
+import { TABLES, type ExtractedTableName, type RowValues, type TableSpec } from './tables.ts';
 import type { ValueSource } from './value-sources.ts';
 
 /** One warehouse row: its table, its grain key (grain column values joined with `|`) and every column's value. */
@@ -39,35 +39,80 @@ export function extractRows(envelope: Envelope, options: ExtractionOptions): Ext
   return { ok: true, rows };
 }
 
+type SourceReader = (envelope: Envelope, payload: PayloadValues, context: DerivationContext) => FieldValue;
+
+interface ColumnPlan {
+  readonly name: string;
+  readonly nullable: boolean;
+  /** Undefined for a column the row spec leaves out (NULL). */
+  readonly read: SourceReader | undefined;
+}
+
+interface RowPlan {
+  readonly table: TableSpec;
+  readonly columns: readonly ColumnPlan[];
+}
+
+/** Row specs turned into readers once: the catalog is static, and walking it per event costs more than the event. */
+const plans = new WeakMap<RowSpec, RowPlan>();
+
+function planOf(rowSpec: RowSpec): RowPlan {
+  let plan = plans.get(rowSpec);
+  if (!plan) {
+    const table = TABLES[rowSpec.table];
+    const columns = table.columns.map((column) => {
+      const source = rowSpec.columns[column.name];
+      return { name: column.name, nullable: column.nullable, read: source === undefined ? undefined : readerOf(source) };
+    });
+    plan = { table, columns };
+    plans.set(rowSpec, plan);
+  }
+  return plan;
+}
+
 /** A row, or the message of a non-nullable column left without value (a catalog error, kept off the crash path). */
 function buildRow(rowSpec: RowSpec, envelope: Envelope, payload: PayloadValues, context: DerivationContext): WarehouseRow | string {
-  const table = TABLES[rowSpec.table];
+  const { table, columns } = planOf(rowSpec);
   const values: RowValues = {};
-  for (const column of table.columns) {
-    const source = rowSpec.columns[column.name];
-    const value = source === undefined ? null : resolve(source, envelope, payload, context);
+  for (const column of columns) {
+    const value = column.read === undefined ? null : column.read(envelope, payload, context);
     if (value === null && !column.nullable) return `${table.name}.${column.name}: no value for a non-nullable column`;
     values[column.name] = value;
   }
-  const key = table.grain.map((column) => String(values[column])).join('|');
+  const grain = table.grain;
+  let key = grain.length === 0 ? '' : String(values[grain[0] as string]);
+  for (let i = 1; i < grain.length; i++) key += `|${String(values[grain[i] as string])}`;
   return { table: rowSpec.table, key, values };
 }
 
-function resolve(source: ValueSource, envelope: Envelope, payload: PayloadValues, context: DerivationContext): FieldValue {
+function readerOf(source: ValueSource): SourceReader {
   switch (source.from) {
-    case 'payload':
-      return payload.get(source.path) ?? null;
-    case 'envelope':
-      return envelope[source.field];
-    case 'constant':
-      return source.value;
-    case 'derived':
-      return derive(source.fn, resolve(source.input, envelope, payload, context), context);
-    case 'first_of':
-      for (const candidate of source.sources) {
-        const value = resolve(candidate, envelope, payload, context);
-        if (value !== null) return value;
-      }
-      return null;
+    case 'payload': {
+      const { path } = source;
+      return (_envelope, payload) => payload.get(path) ?? null;
+    }
+    case 'envelope': {
+      const { field } = source;
+      return (envelope) => envelope[field];
+    }
+    case 'constant': {
+      const { value } = source;
+      return () => value;
+    }
+    case 'derived': {
+      const input = readerOf(source.input);
+      const { fn } = source;
+      return (envelope, payload, context) => derive(fn, input(envelope, payload, context), context);
+    }
+    case 'first_of': {
+      const candidates = source.sources.map(readerOf);
+      return (envelope, payload, context) => {
+        for (const candidate of candidates) {
+          const value = candidate(envelope, payload, context);
+          if (value !== null) return value;
+        }
+        return null;
+      };
+    }
   }
 }

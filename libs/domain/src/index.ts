@@ -32,7 +32,7 @@ export {
   type TableName,
   type TableSpec,
 } from './tables.ts';
-export { parseEnvelope, type Envelope, type EnvelopeResult } from './envelope.ts';
+export { parseEnvelope, parseEnvelopeValue, type Envelope, type EnvelopeResult, type EnvelopeValueResult } from './envelope.ts';
 export { normaliseId } from './ids.ts';
 export { rawEventKey } from './keys.ts';
 export { maskSensitive } from './masking.ts';
@@ -40,6 +40,7 @@ export { looksLikeCardNumber, looksLikeIban, passesLuhn } from './card-detection
 export { MONEY_SCALE, formatUnscaled, parseMoney, roundHalfEven } from './money.ts';
 export { birthYear, emailSha256 } from './pii.ts';
 export { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, dateKeyOf, parseDate, parseTimestamp } from './timestamp.ts';
+export { daysFromIsoDate, epochMsFromIso, isoDateFromDays, isoFromEpochMs } from './iso-time.ts';
 export { extractRows, type ExtractionOptions, type ExtractionResult, type WarehouseRow } from './extraction.ts';
 export {
   DLQ_HEADERS,

@@ -50,6 +50,21 @@ describe('parseMoney', () => {
   });
 });
 
+describe('parseMoney without rounding to do', () => {
+  it('agrees with rounding half-even for plain decimals of any length and leading zeros', () => {
+    const texts: string[] = [];
+    for (const whole of ['0', '00', '7', '07', '10', '123456789012345', '1234567890123456', '12345678901234567', '0000000000000000001']) {
+      for (const fraction of ['', '.', '.0', '.5', '.05', '.50', '.99', '.995', '.125']) texts.push(whole + fraction);
+    }
+    for (const text of texts) {
+      const general = /^\d+(?:\.\d+)?$/.test(text) ? roundHalfEven(text, 2) : undefined;
+      const expected = general !== undefined && general.length - 3 <= 16 ? general : undefined;
+      expect(parseMoney(text), text).toBe(expected);
+    }
+    for (const n of [0.5, 1, 24.5, 49.9, 74.4, 1234567.89, 2 ** 52]) expect(parseMoney(n), String(n)).toBe(roundHalfEven(String(n), 2));
+  });
+});
+
 describe('roundHalfEven', () => {
   it('rounds ties to the even neighbour and everything else to the nearest', () => {
     expect(roundHalfEven('1.125', 2)).toBe('1.12');

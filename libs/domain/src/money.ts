@@ -15,6 +15,13 @@ const NUMBER_TEXT = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/;
 
 /** The exact 2-decimal string of a money value, or undefined when the value is no valid amount. */
 export function parseMoney(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const plain = alreadyRounded(value);
+    if (plain !== undefined) return plain;
+  } else if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+    const plain = alreadyRounded(String(value));
+    if (plain !== undefined) return plain;
+  }
   let text: string | undefined;
   if (typeof value === 'number') {
     text = Number.isFinite(value) && value >= 0 ? numberToPlainDecimal(value) : undefined;
@@ -25,6 +32,25 @@ export function parseMoney(value: unknown): string | undefined {
   const rounded = roundHalfEven(text, MONEY_SCALE);
   const integerDigits = rounded.length - MONEY_SCALE - 1;
   return integerDigits > MAX_INTEGER_DIGITS ? undefined : rounded;
+}
+
+/**
+ * The common case without BigInt: plain digits (no leading zero, at most 16) with at most 2 decimals, which
+ * rounding leaves as they are, padded to 2 decimals. Undefined for anything else (the general path decides).
+ */
+function alreadyRounded(text: string): string | undefined {
+  const length = text.length;
+  let point = 0;
+  while (point < length && isDigit(text.charCodeAt(point))) point++;
+  if (point === 0 || point > MAX_INTEGER_DIGITS || (point > 1 && text.charCodeAt(0) === 48)) return undefined;
+  if (point === length) return `${text}.00`;
+  if (text.charCodeAt(point) !== 46 || length - point - 1 < 1 || length - point - 1 > MONEY_SCALE) return undefined; // '.'
+  for (let i = point + 1; i < length; i++) if (!isDigit(text.charCodeAt(i))) return undefined;
+  return length - point - 1 === MONEY_SCALE ? text : `${text}0`;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** Plain decimal text of a non-negative finite number, expanding exponent notation (`1e-7`, `1e+21`). */

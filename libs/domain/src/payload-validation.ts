@@ -14,13 +14,32 @@ export type PayloadValidation = { ok: true; values: PayloadValues } | { ok: fals
  */
 export function validatePayload(fields: readonly FieldSpec[], payload: JsonObject): PayloadValidation {
   const values = new Map<string, FieldValue>();
-  const failure = validateInto(values, fields, payload, '');
+  const failure = validateInto(values, planOf(fields, ''), payload);
   return failure === undefined ? { ok: true, values } : { ok: false, message: failure };
 }
 
-function validateInto(values: Map<string, FieldValue>, fields: readonly FieldSpec[], object: JsonObject, prefix: string): string | undefined {
-  for (const field of fields) {
+/** A field with its dotted path (and the plan of its sub-fields), computed once per spec list. */
+interface FieldPlan {
+  readonly field: FieldSpec;
+  readonly path: string;
+  readonly fields: readonly FieldPlan[] | undefined;
+}
+
+const plans = new WeakMap<readonly FieldSpec[], readonly FieldPlan[]>();
+
+function planOf(fields: readonly FieldSpec[], prefix: string): readonly FieldPlan[] {
+  const cached = prefix === '' ? plans.get(fields) : undefined;
+  if (cached) return cached;
+  const plan = fields.map((field) => {
     const path = `${prefix}${field.name}`;
+    return { field, path, fields: field.type.kind === 'object' ? planOf(field.type.fields, `${path}.`) : undefined };
+  });
+  if (prefix === '') plans.set(fields, plan);
+  return plan;
+}
+
+function validateInto(values: Map<string, FieldValue>, plan: readonly FieldPlan[], object: JsonObject): string | undefined {
+  for (const { field, path, fields } of plan) {
     const raw = object[field.name];
     if (raw === undefined || raw === null) {
       if (field.required) return `payload.${path}: required field is missing`;
@@ -28,7 +47,7 @@ function validateInto(values: Map<string, FieldValue>, fields: readonly FieldSpe
     }
     if (field.type.kind === 'object') {
       if (!isJsonObject(raw)) return `payload.${path}: ${expectation(field.type, field.required)}`;
-      const failure = validateInto(values, field.type.fields, raw, `${path}.`);
+      const failure = validateInto(values, fields ?? [], raw);
       if (failure !== undefined) return failure;
       continue;
     }

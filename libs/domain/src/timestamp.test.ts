@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateKeyOf, parseDate, parseTimestamp } from './timestamp.ts';
+import { dateKeyOf, parseDate, parseTimestamp, parseTimestampText } from './timestamp.ts';
 
 describe('parseTimestamp', () => {
   it.each([
@@ -45,6 +45,29 @@ describe('parseTimestamp', () => {
     [{}],
   ])('refuses %j', (input) => {
     expect(parseTimestamp(input)).toBeUndefined();
+  });
+});
+
+describe('parseTimestamp fast path', () => {
+  it('agrees with the general parser on every zone-less form, valid or not', () => {
+    const bases = ['2025-03-27', '2024-02-29', '2025-02-29', '1970-01-01', '1969-12-31', '2299-12-31', '2300-01-01', '2025-13-01', '0099-01-01'];
+    const times = ['00:00:00', '20:48:37', '23:59:59', '24:00:00', '20:60:00', '20:48:60', '2:48:37'];
+    const tails = ['', 'Z', '.1', '.12', '.123', '.1234', '.123456', '.123456789', '.1234567890', '.', '.Z', '.5Z', '.123Z', '.999999Z', 'z', ' ', '+02:00', 'Zx'];
+    for (const date of bases) {
+      for (const time of times) {
+        for (const tail of tails) {
+          for (const separator of ['T', ' ', 't']) {
+            const text = `${date}${separator}${time}${tail}`;
+            expect(parseTimestamp(text), text).toBe(parseTimestampText(text));
+          }
+        }
+      }
+    }
+  });
+
+  it('returns canonical text unchanged and formats epoch milliseconds like Date', () => {
+    expect(parseTimestamp('2025-03-27T20:48:37.123Z')).toBe('2025-03-27T20:48:37.123Z');
+    expect(parseTimestamp(1_743_108_517_123)).toBe(new Date(1_743_108_517_123).toISOString());
   });
 });
 

@@ -9,9 +9,10 @@
  * 1970-01-01T00:00:00.000Z .. 2299-12-31T23:59:59.999Z.
  */
 
+import { daysFromIsoDate, daysInMonth, epochMsOfDateTime, fractionMillis, isoFromEpochMs } from './iso-time.ts';
+
 const ISO_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export const MIN_TIMESTAMP_MS = 0;
 export const MAX_TIMESTAMP_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
@@ -21,6 +22,36 @@ const MAX_OFFSET_MINUTES = 18 * 60;
 export function parseTimestamp(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? fromEpochMs(value) : undefined;
   if (typeof value !== 'string') return undefined;
+  return parseUtcTimestamp(value) ?? parseTimestampText(value);
+}
+
+/**
+ * The common forms without a zone offset (`...SS`, `...SSZ`, `...SS.fff`, `...SS.fffZ`, T or space), read
+ * by position instead of the regex and Date: most events carry one of them. Undefined for anything else.
+ */
+function parseUtcTimestamp(value: string): string | undefined {
+  const length = value.length;
+  if (length < 19 || length > 30) return undefined;
+  const separator = value.charCodeAt(10);
+  if (separator !== 84 && separator !== 32) return undefined; // 'T' or ' '
+  const end = value.charCodeAt(length - 1) === 90 ? length - 1 : length; // 'Z'
+  let millis = 0;
+  if (end > 19) {
+    if (value.charCodeAt(19) !== 46) return undefined; // '.'
+    millis = fractionMillis(value, 20, end);
+    if (millis < 0) return undefined;
+  } else if (end !== 19) {
+    return undefined;
+  }
+  const seconds = epochMsOfDateTime(value);
+  if (seconds === undefined || seconds < MIN_TIMESTAMP_MS || seconds + millis > MAX_TIMESTAMP_MS) return undefined;
+  // Already canonical (`YYYY-MM-DDTHH:MM:SS.mmmZ`): the text itself.
+  if (length === 24 && end === 23 && separator === 84) return value;
+  return isoFromEpochMs(seconds + millis);
+}
+
+/** Every accepted string form, by the regex (the fast path above must agree with it; see the tests). */
+export function parseTimestampText(value: string): string | undefined {
   const match = ISO_TIMESTAMP.exec(value);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction = '', zulu, sign, offH, offM] = match;
@@ -47,16 +78,12 @@ export function parseTimestamp(value: unknown): string | undefined {
 
 function fromEpochMs(ms: number): string | undefined {
   if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) return undefined;
-  return new Date(ms).toISOString();
+  return isoFromEpochMs(ms);
 }
 
 /** A valid calendar date `YYYY-MM-DD` within [min, max] (both `YYYY-MM-DD`, inclusive); undefined otherwise. */
 export function parseDate(value: unknown, min: string, max: string): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = ISO_DATE.exec(value);
-  if (!match) return undefined;
-  const [, y, m, d] = match;
-  if (!isCalendarDate(Number(y), Number(m), Number(d))) return undefined;
+  if (typeof value !== 'string' || daysFromIsoDate(value) === undefined) return undefined;
   // Same-format strings compare like dates.
   return value < min || value > max ? undefined : value;
 }
@@ -66,14 +93,10 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return day <= daysInMonth(year, month);
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-}
-
 /** YYYYMMDD of a UTC ISO timestamp, as a number (the warehouse's date_key). */
 export function dateKeyOf(utcIsoTimestamp: string): number {
-  return Number(utcIsoTimestamp.slice(0, 10).replaceAll('-', ''));
+  const year = Number(utcIsoTimestamp.slice(0, 4));
+  const month = Number(utcIsoTimestamp.slice(5, 7));
+  const day = Number(utcIsoTimestamp.slice(8, 10));
+  return year * 10_000 + month * 100 + day;
 }

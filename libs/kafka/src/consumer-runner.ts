@@ -44,6 +44,11 @@ export interface ConsumerRunnerOptions {
   sessionTimeoutMs?: number;
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
+  /**
+   * How long the broker holds a fetch that has no data yet (default 1000). It bounds how long stop() waits for
+   * the in-flight fetch, and how soon a resumed partition is fetched again while the others are idle or paused.
+   */
+  maxWaitTimeInMs?: number;
   backoff?: BackoffOptions;
   /** Called when the group assignment changes (kafkajs has no revoke callback). */
   onAssignment?: (assigned: { topic: string; partition: number }[]) => void;
@@ -74,8 +79,7 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-    // An idle fetch returns after this long; it bounds how long stop() waits for the in-flight fetch.
-    maxWaitTimeInMs: 1000,
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
     allowAutoTopicCreation: false,
   });
   const stopping = new AbortController();

@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, type DlqReason, type DlqStage } from '@ckt/domain';
 import type { Publisher } from './producer.ts';
 
@@ -17,6 +17,30 @@ export interface DeadLetter {
   /** What was wrong, naming the field; never the payload's values. */
   message: string;
   source?: { topic: string; partition: number; offset: string };
+}
+
+/** What failed about a record: the reason code and a message that names fields, never values. */
+export interface RecordFailure {
+  reason: DlqReason;
+  message: string;
+}
+
+/** The dead letter of a consumed record: value, key and headers as received, and where it was read. */
+export function deadLetterOf(
+  record: Pick<KafkaMessage, 'value' | 'key' | 'headers' | 'offset'>,
+  source: { topic: string; partition: number },
+  stage: DlqStage,
+  failure: RecordFailure,
+): DeadLetter {
+  return {
+    value: record.value,
+    key: record.key,
+    headers: record.headers,
+    stage,
+    reason: failure.reason,
+    message: failure.message,
+    source: { topic: source.topic, partition: source.partition, offset: record.offset },
+  };
 }
 
 export interface DeadLetterPublisher {

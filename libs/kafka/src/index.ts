@@ -11,8 +11,29 @@ export {
   type BatchHandler,
   type TopicPartitionOffset,
 } from './consumer-runner.ts';
-export { createDeadLetterPublisher, deadLetterHeaders, DLQ_HEADER, type DeadLetter, type DeadLetterPublisher } from './dead-letter.ts';
+export {
+  createDeadLetterPublisher,
+  deadLetterHeaders,
+  deadLetterOf,
+  DLQ_HEADER,
+  type DeadLetter,
+  type DeadLetterPublisher,
+  type RecordFailure,
+} from './dead-letter.ts';
+export { BatchOutbox, type TopicMessages, type OutboxOptions } from './outbox.ts';
+export { createOutboxHandler, type OutboxHandlerOptions } from './outbox-handler.ts';
+export { murmur2, murmur2Text, keyPartition, Murmur2Partitioner } from './partitioning.ts';
+export { createStageMetrics, recordBatch, type StageMetrics } from './stage-metrics.ts';
+export { startStageService, type StageService, type StageServiceOptions } from './stage-service.ts';
 export { ensureTopics, type TopicSpec } from './provisioning.ts';
 export { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
 export { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export type { Kafka, KafkaMessage, IHeaders } from 'kafkajs';
+export {
+  PublishQueue,
+  PublishClosedError,
+  PublishTimeoutError,
+  type PublishQueueOptions,
+  type PublishOptions,
+  type SendFn,
+} from './publish-queue.ts';

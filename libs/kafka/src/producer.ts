@@ -1,4 +1,5 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Murmur2Partitioner } from './partitioning.ts';
 import type { KafkaSettings } from './settings.ts';
 
 export type OutboundMessage = Message;
@@ -20,8 +21,9 @@ export function createPublisher(kafka: Kafka, settings: Pick<KafkaSettings, 'KAF
     // With the idempotent producer kafkajs keeps ordering across retries only with one request in flight.
     maxInFlightRequests: settings.KAFKA_IDEMPOTENT ? 1 : 5,
     allowAutoTopicCreation: false,
-    // murmur2, as the Java client: the same key lands on the same partition whichever client wrote it.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // murmur2, as the Java client: the same key lands on the same partition whichever client wrote it. The
+    // partitions of kafkajs' DefaultPartitioner, computed without its slow Long arithmetic.
+    createPartitioner: Murmur2Partitioner,
   });
   const compression = settings.KAFKA_COMPRESSION === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   let connected = false;

@@ -2,6 +2,18 @@ import type { Logger } from 'pino';
 
 export type ShutdownStep = { name: string; run: () => Promise<void> };
 
+/** Runs every step in order; a failing step is logged and the next one still runs. */
+export async function runShutdownSteps(steps: readonly ShutdownStep[], logger: Logger, { logEachStep = false } = {}): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.run();
+      if (logEachStep) logger.info({ step: step.name }, 'shutdown step done');
+    } catch (error) {
+      logger.error({ step: step.name, err: error }, 'shutdown step failed');
+    }
+  }
+}
+
 /**
  * Runs the shutdown steps in order once, on the first SIGTERM or SIGINT (drain, commit, close); a second
  * signal, or steps that take longer than `timeoutMs`, forces the exit so an orchestrator never hangs.
@@ -15,14 +27,7 @@ export function handleShutdown(logger: Logger, steps: ShutdownStep[], { timeoutM
         process.exit(1);
       }, timeoutMs);
       timer.unref();
-      for (const step of steps) {
-        try {
-          await step.run();
-          logger.info({ step: step.name }, 'shutdown step done');
-        } catch (error) {
-          logger.error({ step: step.name, err: error }, 'shutdown step failed');
-        }
-      }
+      await runShutdownSteps(steps, logger, { logEachStep: true });
       clearTimeout(timer);
     })();
     return stopping;

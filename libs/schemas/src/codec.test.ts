@@ -79,6 +79,11 @@ function fakeRegistry(refuse: Set<string> = new Set()) {
       if (!schema) throw new Error(`unknown schema id ${schemaId}`);
       return rowTypeFor(JSON.parse(schema)).fromBuffer(body);
     },
+    async getSchema(id) {
+      const schema = schemas[id - 1];
+      if (!schema) throw new Error(`unknown schema id ${id}`);
+      return rowTypeFor(JSON.parse(schema));
+    },
   };
   return { client, subjects };
 }
@@ -97,6 +102,37 @@ describe('createRowCodecOn', () => {
       expect(buffer.readInt32BE(1)).toBe(ids.get(row.table));
       expect(await decode(buffer)).toEqual(row.values);
     }
+  });
+
+  it('decodeRow gives decode\'s values, synchronously once the schema id is known', async () => {
+    const { client } = fakeRegistry();
+    const codec = createRowCodecOn(client);
+    await codec.registerTableSchemas(EXTRACTED_TABLES, DEFAULT_TOPIC_NAMES);
+    const { decodeRow } = codec; // usable unbound
+    for (const row of ROWS) {
+      const buffer = codec.encode(row.table, row.values);
+      const first = decodeRow(buffer);
+      expect(first).toBeInstanceOf(Promise);
+      expect(await first).toEqual(row.values);
+      const again = decodeRow(buffer);
+      expect(again).not.toBeInstanceOf(Promise);
+      expect({ ...(again as RowValues) }).toEqual(row.values);
+    }
+    await expect(decodeRow(Buffer.from('not wire format'))).rejects.toThrow();
+    const [row] = ROWS as [WarehouseRow];
+    expect(() => decodeRow(codec.encode(row.table, row.values).subarray(0, 8))).toThrow();
+  });
+
+  it('decodeRow without the client\'s schema cache decodes through the registry every time', async () => {
+    const { client } = fakeRegistry();
+    const codec = createRowCodecOn({ register: client.register, decode: client.decode });
+    await codec.registerTableSchemas(EXTRACTED_TABLES, DEFAULT_TOPIC_NAMES);
+    const [row] = ROWS as [WarehouseRow];
+    const buffer = codec.encode(row.table, row.values);
+    await codec.decodeRow(buffer);
+    const again = codec.decodeRow(buffer);
+    expect(again).toBeInstanceOf(Promise);
+    expect(await again).toEqual(row.values);
   });
 
   it('names the subject when the registry refuses an incompatible schema (409)', async () => {

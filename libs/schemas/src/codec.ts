@@ -1,10 +1,10 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import type avsc from 'avsc';
+import avsc from 'avsc';
 import { tableTopic, type ExtractedTableName, type RowValues, type TopicNames } from '@ckt/domain';
 import { httpStatusOf, RowEncodingError, SchemaRegistryRefusedError } from './codec-errors.ts';
 import { avroOptions, invalidFieldPaths, rowTypeFor, toPlainRow } from './row-type.ts';
 import { TABLE_SCHEMAS } from './schema-files.ts';
-import { toWireFormat } from './wire-format.ts';
+import { encodeToWireFormat, WIRE_HEADER_LENGTH, wireSchemaId } from './wire-format.ts';
 
 export interface RowCodecOptions {
   /** e.g. `http://localhost:8081` */
@@ -19,6 +19,8 @@ export interface RowCodecOptions {
 export interface RegistryClient {
   register(schema: { type: SchemaType.AVRO; schema: string }, options: { subject: string; compatibility?: COMPATIBILITY }): Promise<{ id: number }>;
   decode(buffer: Buffer): Promise<unknown>;
+  /** The parsed writer schema of an id (an avsc Type for Avro), cached by the client; enables decodeRow's fast path. */
+  getSchema?(registryId: number): Promise<unknown>;
 }
 
 export interface RowCodec {
@@ -31,6 +33,13 @@ export interface RowCodec {
   encode(table: ExtractedTableName, values: RowValues): Buffer;
   /** Row values of a wire-format record, read with the writer schema fetched (and cached) by id. */
   decode(buffer: Buffer): Promise<RowValues>;
+  /**
+   * Same values as `decode`, synchronously once a record of the same schema id went through `decode` (no
+   * promise per record on the hot path). The result may be avsc's record object: read its fields by name.
+   */
+  decodeRow(buffer: Buffer): RowValues | Promise<RowValues>;
+  /** The writer schema of an id, once a record of that id went through `decode` (else undefined). */
+  writerType(schemaId: number): avsc.Type | undefined;
 }
 
 /** A codec on a Confluent-compatible Schema Registry, with the domain's value representation (logical-types.ts). */
@@ -67,19 +76,37 @@ export function createRowCodecOn(registry: RegistryClient, compatibility: COMPAT
   function encode(table: ExtractedTableName, values: RowValues): Buffer {
     const entry = registered.get(table);
     if (!entry) throw new Error(`no registered schema for table ${table}: call registerTableSchemas first`);
-    let body: Buffer;
     try {
-      body = entry.type.toBuffer(values);
+      return encodeToWireFormat(entry.type, entry.id, values);
     } catch {
       // avsc's own message quotes the value; report the field names only.
       throw new RowEncodingError(table, invalidFieldPaths(entry.type, values));
     }
-    return toWireFormat(entry.id, body);
   }
 
   async function decode(buffer: Buffer): Promise<RowValues> {
     return toPlainRow(await registry.decode(buffer));
   }
 
-  return { registerTableSchemas, encode, decode };
+  /** Writer types by schema id, remembered after the registry client decoded a record of that id. */
+  const writerTypes = new Map<number, avsc.Type>();
+
+  function decodeRow(buffer: Buffer): RowValues | Promise<RowValues> {
+    const schemaId = wireSchemaId(buffer);
+    const type = schemaId === undefined ? undefined : writerTypes.get(schemaId);
+    // The registry client decodes with exactly this: the writer type's fromBuffer on the body.
+    if (type) return type.fromBuffer(buffer.subarray(WIRE_HEADER_LENGTH)) as RowValues;
+    return decodeAndRemember(buffer, schemaId);
+  }
+
+  async function decodeAndRemember(buffer: Buffer, schemaId: number | undefined): Promise<RowValues> {
+    const values = await decode(buffer);
+    if (schemaId !== undefined && registry.getSchema) {
+      const type = await registry.getSchema(schemaId);
+      if (avsc.Type.isType(type)) writerTypes.set(schemaId, type as avsc.Type);
+    }
+    return values;
+  }
+
+  return { registerTableSchemas, encode, decode, decodeRow, writerType: (schemaId) => writerTypes.get(schemaId) };
 }

@@ -101,3 +101,61 @@ describe('nullable logical fields', () => {
     }
   });
 });
+
+describe('fast paths agree with exact BigInt arithmetic', () => {
+  const wide = typeOf({ type: 'bytes', logicalType: 'decimal', precision: 38, scale: 4 });
+  const whole = typeOf({ type: 'bytes', logicalType: 'decimal', precision: 5, scale: 0 });
+
+  /** Reference: the unscaled BigInt of a valid decimal text, as two's complement bytes. */
+  function referenceHex(text: string, scale: number): string {
+    const negative = text.startsWith('-');
+    const [w = '0', f = ''] = (negative ? text.slice(1) : text).split('.');
+    let value = BigInt(w + f.padEnd(scale, '0'));
+    if (negative) value = -value;
+    let length = 1;
+    while (value < -(1n << BigInt(length * 8 - 1)) || value >= 1n << BigInt(length * 8 - 1)) length++;
+    const unsigned = value < 0n ? value + (1n << BigInt(length * 8)) : value;
+    return unsigned.toString(16).padStart(length * 2, '0');
+  }
+
+  it('encodes and decodes decimals of every size, sign and scale', () => {
+    const texts = ['0', '-0', '0.0001', '-0.0001', '00012.5', '-00.0000', '140737488355.3279', '140737488355.3280', '-140737488355.3280', '-140737488355.3281'];
+    for (let digits = 1; digits <= 34; digits++) {
+      const body = '9876543210'.repeat(4).slice(0, digits);
+      for (const fraction of ['', '.1', '.12', '.123', '.1234']) texts.push(body + fraction, `-${body}${fraction}`);
+    }
+    for (const text of texts) {
+      const encoded = wide.toBuffer(text);
+      expect(rawBytes.fromBuffer(encoded).toString('hex'), text).toBe(referenceHex(text, 4));
+      const [w = '', f = ''] = text.replace('-', '').split('.');
+      const canonical = `${BigInt(w)}.${f.padEnd(4, '0')}`;
+      const isZero = /^0\.0+$/.test(canonical);
+      expect(wide.fromBuffer(encoded), text).toBe(text.startsWith('-') && !isZero ? `-${canonical}` : canonical);
+    }
+  });
+
+  it('checks precision by significant digits, leading zeros not counted', () => {
+    expect(whole.isValid('99999')).toBe(true);
+    expect(whole.isValid('0099999')).toBe(true);
+    expect(whole.isValid('100000')).toBe(false);
+    expect(whole.isValid('1.5')).toBe(false);
+    expect(decimalType.isValid('0.00')).toBe(true);
+    expect(decimalType.isValid('-.5')).toBe(false);
+    expect(decimalType.isValid('5.')).toBe(false);
+    expect(decimalType.isValid('+5')).toBe(false);
+    expect(decimalType.isValid('-')).toBe(false);
+  });
+
+  it('reads timestamps and dates across the whole 4-digit-year range', () => {
+    for (const ms of [0, -1, 1_743_108_517_123, -62_167_219_200_000, 253_402_300_799_999]) {
+      const text = new Date(ms).toISOString();
+      expect(timestampType.fromBuffer(rawLong.toBuffer(ms))).toBe(text);
+      expect(rawLong.fromBuffer(timestampType.toBuffer(text))).toBe(ms);
+    }
+    for (const days of [0, -1, 20_174, -719_528, 2_932_896]) {
+      const text = new Date(days * 86_400_000).toISOString().slice(0, 10);
+      expect(dateType.fromBuffer(rawInt.toBuffer(days))).toBe(text);
+      expect(rawInt.fromBuffer(dateType.toBuffer(text))).toBe(days);
+    }
+  });
+});

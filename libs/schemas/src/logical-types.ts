@@ -1,4 +1,5 @@
 import avsc from 'avsc';
+import { daysFromIsoDate, epochMsFromIso, isoDateFromDays, isoFromEpochMs } from '@ckt/domain';
 
 /**
  * avsc logical types whose in-memory values are exactly the ones @ckt/domain's extraction produces:
@@ -15,9 +16,6 @@ interface SchemaAttributes {
   [attribute: string]: unknown;
 }
 
-const MS_PER_DAY = 86_400_000;
-const UTC_ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function attributes(schema: LogicalTypeSchema): SchemaAttributes {
   return typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? (schema as unknown as SchemaAttributes) : {};
@@ -27,7 +25,9 @@ function attributes(schema: LogicalTypeSchema): SchemaAttributes {
 export class DecimalType extends types.LogicalType {
   readonly precision: number;
   readonly scale: number;
-  private readonly pattern: RegExp;
+  /** The last text encoded: a nullable field's union checks the value before writing it (two conversions). */
+  private lastText: string | undefined;
+  private lastBytes: Buffer | undefined;
 
   constructor(schema: LogicalTypeSchema, opts?: unknown) {
     super(schema, opts);
@@ -38,21 +38,20 @@ export class DecimalType extends types.LogicalType {
     }
     this.precision = precision as number;
     this.scale = scale as number;
-    this.pattern = this.scale === 0 ? /^-?\d+$/ : new RegExp(`^-?\\d+(?:\\.\\d{1,${this.scale}})?$`);
   }
 
   protected override _fromValue(bytes: Buffer): string {
-    return formatDecimal(bytesToBigInt(bytes), this.scale);
+    return decimalText(bytes, this.scale);
   }
 
   protected override _toValue(value: unknown): Buffer | undefined {
-    if (typeof value !== 'string' || !this.pattern.test(value)) return undefined;
-    const negative = value.startsWith('-');
-    const [whole = '0', fraction = ''] = (negative ? value.slice(1) : value).split('.');
-    const digits = (whole + fraction.padEnd(this.scale, '0')).replace(/^0+(?=\d)/, '');
-    if (digits.length > this.precision) return undefined;
-    const unscaled = BigInt(digits);
-    return bigIntToBytes(negative ? -unscaled : unscaled);
+    if (typeof value !== 'string') return undefined;
+    if (value === this.lastText) return this.lastBytes;
+    const unscaled = parseDecimal(value, this.scale, this.precision);
+    const bytes = unscaled === undefined ? undefined : typeof unscaled === 'number' ? smallToBytes(unscaled) : bigIntToBytes(unscaled);
+    this.lastText = value;
+    this.lastBytes = bytes;
+    return bytes;
   }
 
   protected override _resolve(type: avsc.Type): ((value: unknown) => unknown) | undefined {
@@ -69,15 +68,21 @@ export class DecimalType extends types.LogicalType {
 
 /** long timestamp-millis <-> UTC ISO string with milliseconds. */
 export class TimestampMillisType extends types.LogicalType {
+  private lastText: string | undefined;
+  private lastMillis: number | undefined;
+
   protected override _fromValue(millis: number): string {
-    return new Date(millis).toISOString();
+    return isoFromEpochMs(millis);
   }
 
   protected override _toValue(value: unknown): number | undefined {
-    if (typeof value !== 'string' || !UTC_ISO_MS.test(value)) return undefined;
-    const millis = Date.parse(value);
-    // Date.parse accepts 2025-02-30 and rolls it over: require the round trip to be exact.
-    return Number.isNaN(millis) || new Date(millis).toISOString() !== value ? undefined : millis;
+    if (typeof value !== 'string') return undefined;
+    // Only the exact form; 2025-02-30 and the like are refused (no rolling over).
+    if (value !== this.lastText) {
+      this.lastMillis = epochMsFromIso(value);
+      this.lastText = value;
+    }
+    return this.lastMillis;
   }
 
   protected override _resolve(type: avsc.Type): ((value: unknown) => unknown) | undefined {
@@ -90,14 +95,11 @@ export class TimestampMillisType extends types.LogicalType {
 /** int date (days since 1970-01-01) <-> 'YYYY-MM-DD'. */
 export class DateType extends types.LogicalType {
   protected override _fromValue(days: number): string {
-    return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
+    return isoDateFromDays(days);
   }
 
   protected override _toValue(value: unknown): number | undefined {
-    if (typeof value !== 'string' || !ISO_DATE.test(value)) return undefined;
-    const millis = Date.parse(`${value}T00:00:00.000Z`);
-    if (Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 10) !== value) return undefined;
-    return millis / MS_PER_DAY;
+    return typeof value === 'string' ? daysFromIsoDate(value) : undefined;
   }
 
   protected override _resolve(type: avsc.Type): ((value: unknown) => unknown) | undefined {
@@ -113,6 +115,71 @@ export const LOGICAL_TYPES: Readonly<Record<string, LogicalTypeClass>> = {
   'timestamp-millis': TimestampMillisType,
   date: DateType,
 };
+
+const DIGIT_0 = 48;
+
+/** The decimal text of `bytes[start, end)` (big-endian two's complement unscaled value) with `scale` decimals. */
+export function decimalText(bytes: Buffer, scale: number, start = 0, end = bytes.length): string {
+  const length = end - start;
+  // Up to 6 bytes (|unscaled| < 2^47) fit a double exactly: no BigInt needed.
+  if (length <= 6) return formatDecimal(length === 0 ? 0 : bytes.readIntBE(start, length), scale);
+  return formatDecimal(bytesToBigInt(bytes.subarray(start, end)), scale);
+}
+
+/**
+ * The unscaled value of a plain decimal string (`-?digits[.1..scale digits]`) with at most `precision`
+ * significant digits: a number when it is below 2^47 (fits 6 bytes, exact in a double), else a BigInt.
+ */
+function parseDecimal(text: string, scale: number, precision: number): number | bigint | undefined {
+  const negative = text.charCodeAt(0) === 45; // '-'
+  let i = negative ? 1 : 0;
+  const wholeStart = i;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  const wholeEnd = i;
+  let fractionEnd = i;
+  if (i < text.length) {
+    if (text.charCodeAt(i) !== 46 || scale === 0) return undefined; // '.'
+    i++;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    fractionEnd = i;
+    if (i < text.length || fractionEnd - wholeEnd - 1 < 1 || fractionEnd - wholeEnd - 1 > scale) return undefined;
+  }
+  if (wholeEnd === wholeStart) return undefined;
+  const fractionStart = fractionEnd > wholeEnd ? wholeEnd + 1 : wholeEnd;
+  // Significant digits of whole + fraction padded to the scale (leading zeros do not count, one digit always does).
+  let firstSignificant = wholeStart;
+  while (firstSignificant < wholeEnd && text.charCodeAt(firstSignificant) === DIGIT_0) firstSignificant++;
+  let significant = wholeEnd - firstSignificant + scale;
+  if (firstSignificant === wholeEnd) {
+    let zeros = 0;
+    for (let j = fractionStart; j < fractionEnd && text.charCodeAt(j) === DIGIT_0; j++) zeros++;
+    significant = zeros === fractionEnd - fractionStart ? 1 : scale - zeros;
+  }
+  if (significant > precision) return undefined;
+  if (significant <= 14) {
+    let unscaled = 0;
+    for (let j = wholeStart; j < wholeEnd; j++) unscaled = unscaled * 10 + (text.charCodeAt(j) - DIGIT_0);
+    for (let j = fractionStart; j < fractionEnd; j++) unscaled = unscaled * 10 + (text.charCodeAt(j) - DIGIT_0);
+    unscaled *= 10 ** (scale - (fractionEnd - fractionStart));
+    return negative ? -unscaled : unscaled;
+  }
+  const digits = text.slice(wholeStart, wholeEnd) + text.slice(fractionStart, fractionEnd).padEnd(scale, '0');
+  const unscaled = BigInt(digits);
+  return negative ? -unscaled : unscaled;
+}
+
+function isDigit(code: number): boolean {
+  return code >= DIGIT_0 && code <= DIGIT_0 + 9;
+}
+
+/** Shortest big-endian two's complement of an integer below 10^14 in magnitude (0 -> one zero byte). */
+function smallToBytes(value: number): Buffer {
+  let length = 1;
+  while (value < -(2 ** (length * 8 - 1)) || value >= 2 ** (length * 8 - 1)) length++;
+  const bytes = Buffer.allocUnsafe(length);
+  bytes.writeIntBE(value, 0, length);
+  return bytes;
+}
 
 function bytesToBigInt(bytes: Buffer): bigint {
   if (bytes.length === 0) return 0n;
@@ -130,8 +197,8 @@ function bigIntToBytes(value: bigint): Buffer {
   return Buffer.from(unsigned.toString(16).padStart(length * 2, '0'), 'hex');
 }
 
-function formatDecimal(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
+function formatDecimal(unscaled: bigint | number, scale: number): string {
+  const negative = unscaled < 0;
   const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
   const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   return negative ? `-${text}` : text;

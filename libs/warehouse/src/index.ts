@@ -13,6 +13,7 @@ export { migrate, loadMigrations, parseMigration, MIGRATIONS_DIR, MIGRATIONS_TAB
 export { classifyWarehouseError, describeWarehouseError, warehouseErrorLabel, clickhouseErrorCode, type WarehouseErrorKind } from './errors.ts';
 export { clickhouseType, ddlColumns, normaliseType, LINEAGE_COLUMNS, type DdlColumn } from './column-types.ts';
 export { createRowSerializer, insertColumns, versionTimeMs } from './row-serializer.ts';
+export { createAvroLineReader, type AvroLineReader } from './avro-line-reader.ts';
 export { dedupInsertSettings, insertToken } from './insert-settings.ts';
 export { readProgress, recordProgress, resetProgressStatement, PROGRESS_TABLE, type ProgressRecord } from './progress.ts';
 export { loadAnalystQueries, QUERIES_DIR, type AnalystQuery } from './analyst-queries.ts';

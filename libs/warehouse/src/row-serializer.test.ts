@@ -10,6 +10,7 @@ describe('row serializer', () => {
     const serialize = createRowSerializer(refund);
     const line = serialize({ ticket_id: 't1', transaction_id: 'x1', refund_amount: '12.30', currency: 'EUR', refund_ts: '2025-03-27T20:48:37.000Z', event_id: 'e1', extra: 'ignored' }, 3, '9007199254740993');
     expect(line).toBe('["t1","x1","12.30","EUR",null,"2025-03-27T20:48:37.000Z","e1",3,9007199254740993]');
+    expect(serialize({ ticket_id: 't"1', refund_amount: '1.00' }, 0, '42')).toBe('["t\\"1",null,"1.00",null,null,null,null,0,42]');
     expect(insertColumns(refund)).toEqual(['ticket_id', 'transaction_id', 'refund_amount', 'currency', 'reason', 'refund_ts', 'event_id', '_kafka_partition', '_kafka_offset']);
   });
 

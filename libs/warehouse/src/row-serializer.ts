@@ -1,4 +1,4 @@
-import type { RowValues, TableSpec } from '@ckt/domain';
+import { epochMsFromIso, type RowValues, type TableSpec } from '@ckt/domain';
 import { LINEAGE_COLUMNS } from './column-types.ts';
 
 /** Insert columns of an extracted table: its tables.ts columns, then the lineage columns. */
@@ -13,11 +13,20 @@ export function insertColumns(spec: TableSpec): string[] {
  */
 export function createRowSerializer(spec: TableSpec): (values: RowValues, partition: number, offset: string) => string {
   const names = spec.columns.map((column) => column.name);
+  const count = names.length;
   return (values, partition, offset) => {
-    const ordered = names.map((name) => values[name] ?? null);
+    const ordered: unknown[] = new Array(count + 2);
+    for (let i = 0; i < count; i++) ordered[i] = values[names[i] as string] ?? null;
+    ordered[count] = partition;
+    // Offsets are decimal strings from Kafka, written unquoted (UInt64). Up to 15 digits they are exact as
+    // numbers, and the line comes out of JSON.stringify as one flat string (buffered rows hold nothing else).
+    if (offset.length <= 15) {
+      ordered[count + 1] = Number(offset);
+      return JSON.stringify(ordered);
+    }
+    ordered.length = count + 1;
     const json = JSON.stringify(ordered);
-    // Offsets are decimal strings from Kafka: spliced in unquoted (UInt64, no float rounding).
-    return `${json.slice(0, -1)},${partition},${offset}]`;
+    return `${json.slice(0, -1)},${offset}]`;
   };
 }
 
@@ -26,6 +35,7 @@ export function versionTimeMs(spec: TableSpec, values: RowValues): number | unde
   if (!spec.version) return undefined;
   const value = values[spec.version];
   if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
+  // Decoded rows carry the canonical form; anything else still goes through Date.parse.
+  const ms = epochMsFromIso(value) ?? Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -3,18 +3,15 @@ import { field } from '@ckt/config';
 import { kafkaEnv, topicsEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
+import { schemaRegistryEnv } from '@ckt/schemas';
 
 export const extractorEnv = {
   ...kafkaEnv,
   ...topicsEnv,
   ...loggingEnv,
   ...observabilityEnv,
-  /** Confluent Schema Registry base URL; the row schemas are registered there at start. */
-  SCHEMA_REGISTRY_URL: field.httpUrl(),
-  /** Basic-auth user of the registry (optional). */
-  SCHEMA_REGISTRY_USERNAME: z.string().optional(),
-  /** Basic-auth password of the registry (secret; optional). */
-  SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
+  /** SCHEMA_REGISTRY_URL (+ optional basic auth): the row schemas are registered there at start. */
+  ...schemaRegistryEnv,
   /** Secret key of the e-mail hash (HMAC-SHA256); empty = plain SHA-256. Never logged; changing it changes every hash. */
   EXTRACTOR_EMAIL_PEPPER: field.text(''),
   /** Consumer group of the extractor on the family topics. */

@@ -1,6 +1,4 @@
-import type { KafkaMessage } from '@ckt/kafka';
-import { BatchOutbox } from './outbox.ts';
-import type { PartitionCounts } from './partitioning.ts';
+import { BatchOutbox, deadLetterOf, type KafkaMessage } from '@ckt/kafka';
 import { extractRecord, type ExtractContext } from './extract-record.ts';
 
 export const EXTRACTOR_STAGE = 'extractor';
@@ -12,27 +10,12 @@ export interface ExtractorBatchInput {
 }
 
 /** Extracts a whole fetched batch into one outbox: rows per dwh topic in source order, plus dead letters. */
-export function extractBatch(
-  batch: ExtractorBatchInput,
-  context: ExtractContext,
-  { service, partitions, failedAt }: { service: string; partitions?: PartitionCounts; failedAt?: Date },
-): BatchOutbox {
-  const outbox = new BatchOutbox({ dlqTopic: context.names.dlq, service, partitions, failedAt });
+export function extractBatch(batch: ExtractorBatchInput, context: ExtractContext, { service, failedAt }: { service: string; failedAt?: Date }): BatchOutbox {
+  const outbox = new BatchOutbox({ dlqTopic: context.names.dlq, service, failedAt });
   for (const record of batch.messages) {
     const decision = extractRecord(record, context);
-    if (decision.ok) {
-      for (const row of decision.rows) outbox.add(row.topic, row.message);
-      continue;
-    }
-    outbox.addDeadLetter({
-      value: record.value,
-      key: record.key,
-      headers: record.headers,
-      stage: EXTRACTOR_STAGE,
-      reason: decision.reason,
-      message: decision.message,
-      source: { topic: batch.topic, partition: batch.partition, offset: record.offset },
-    });
+    if (decision.ok) for (const row of decision.rows) outbox.add(row.topic, row.message);
+    else outbox.addDeadLetter(deadLetterOf(record, batch, EXTRACTOR_STAGE, decision));
   }
   return outbox;
 }

@@ -1,5 +1,5 @@
 import type { KafkaMessage, OutboundMessage } from '@ckt/kafka';
-import { extractRows, parseEnvelope, tableTopic, type ExtractedTableName, type RowValues, type TopicNames } from '@ckt/domain';
+import { extractRows, parseEnvelopeValue, tableTopic, type ExtractedTableName, type RowValues, type TopicNames } from '@ckt/domain';
 import { RowEncodingError } from '@ckt/schemas';
 
 /** Encodes one row of a table in Confluent wire format with the table's registered schema id. */
@@ -28,15 +28,8 @@ export interface ExtractContext {
  * be written by anyone (replays, tools). Failure messages name the field, never a value.
  */
 export function extractRecord(record: SourceRecord, context: ExtractContext): ExtractDecision {
-  if (record.value === null || record.value.length === 0) return fail('invalid_json', 'value: the record has no value');
-  let json: unknown;
-  try {
-    json = JSON.parse(record.value.toString('utf8'));
-  } catch {
-    return fail('invalid_json', 'value: not valid JSON');
-  }
-  const parsed = parseEnvelope(json);
-  if (!parsed.ok) return fail('invalid_envelope', parsed.message);
+  const parsed = parseEnvelopeValue(record.value);
+  if (!parsed.ok) return fail(parsed.reason, parsed.message);
   const { event } = parsed;
   const extracted = extractRows(event, { emailPepper: context.emailPepper });
   if (!extracted.ok) return fail(extracted.reason, extracted.message);

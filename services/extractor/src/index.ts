@@ -9,7 +9,4 @@ export {
 export { extractorEnv, extractorSchema, type ExtractorConfig } from './config.ts';
 export { extractRecord, type ExtractDecision, type ExtractContext, type ExtractorFailureReason, type RowEncoder, type OutputRow } from './extract-record.ts';
 export { extractBatch, EXTRACTOR_STAGE } from './extract-batch.ts';
-export { BatchOutbox, type TopicMessages, type OutboxOptions } from './outbox.ts';
-export { murmur2, keyPartition, fetchPartitionCounts, type PartitionCounts } from './partitioning.ts';
-export { createStageMetrics, type StageMetrics } from './stage-metrics.ts';
 export { registerRowSchemas, DEFAULT_REGISTRATION_RETRY, type RegistrationRetry } from './schema-registration.ts';

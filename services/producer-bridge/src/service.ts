@@ -11,7 +11,7 @@ import { readLatestCursor } from './pull/cursor-reader.ts';
 import { startPuller, type Puller } from './pull/puller.ts';
 import { InflightBudget } from './push/inflight-budget.ts';
 import { startIngestServer, type IngestServer } from './push/ingest-server.ts';
-import { PublishQueue } from './push/publish-queue.ts';
+import { PublishQueue } from '@ckt/kafka';
 
 export const SERVICE = 'producer-bridge';
 

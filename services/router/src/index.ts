@@ -2,6 +2,3 @@ export { startRouter, createRouterHandler, ROUTER_SERVICE, type RouterService, t
 export { routerEnv, routerSchema, type RouterConfig } from './config.ts';
 export { routeRecord, EVENT_NAME_HEADER, type RouteDecision, type RouterFailureReason, type SourceRecord } from './route-record.ts';
 export { routeBatch, ROUTER_STAGE, type RouterBatchInput } from './route-batch.ts';
-export { BatchOutbox, type TopicMessages, type OutboxOptions } from './outbox.ts';
-export { murmur2, keyPartition, fetchPartitionCounts, type PartitionCounts } from './partitioning.ts';
-export { createStageMetrics, type StageMetrics } from './stage-metrics.ts';

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, OutboundMessage } from '@ckt/kafka';
-import { familyOf, familyTopic, parseEnvelope, rawEventKey, type TopicNames } from '@ckt/domain';
+import { familyOf, familyTopic, parseEnvelopeValue, rawEventKey, type TopicNames } from '@ckt/domain';
 
 /** Header the router adds to every routed record, so consumers can dispatch without parsing the value. */
 export const EVENT_NAME_HEADER = 'event_name';
@@ -17,16 +17,8 @@ export type SourceRecord = Pick<KafkaMessage, 'key' | 'value' | 'timestamp' | 'h
  * `event_name`), or the dead-letter path with a reason. Failure messages name the field, never a value.
  */
 export function routeRecord(record: SourceRecord, names: TopicNames): RouteDecision {
-  if (record.value === null || record.value.length === 0) return fail('invalid_json', 'value: the record has no value');
-  let json: unknown;
-  try {
-    json = JSON.parse(record.value.toString('utf8'));
-  } catch {
-    // The parser's own message quotes the input, so it is not passed on.
-    return fail('invalid_json', 'value: not valid JSON');
-  }
-  const parsed = parseEnvelope(json);
-  if (!parsed.ok) return fail('invalid_envelope', parsed.message);
+  const parsed = parseEnvelopeValue(record.value);
+  if (!parsed.ok) return fail(parsed.reason, parsed.message);
   const eventName = parsed.event.event_name;
   const family = familyOf(eventName);
   if (family === undefined) return fail('unknown_event_name', `event_name: ${eventName} is not in the event catalog`);

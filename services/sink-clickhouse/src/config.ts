@@ -4,6 +4,7 @@ import { EXTRACTED_TABLES, isExtractedTable, type ExtractedTableName } from '@ck
 import { kafkaEnv, topicsEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
+import { schemaRegistryEnv } from '@ckt/schemas';
 import { warehouseEnv } from '@ckt/warehouse';
 
 const tableList = z
@@ -21,12 +22,8 @@ export const sinkEnv = {
   ...loggingEnv,
   ...observabilityEnv,
   ...warehouseEnv,
-  /** Confluent Schema Registry base URL; rows are decoded with the writer schema named in each record. */
-  SCHEMA_REGISTRY_URL: field.httpUrl(),
-  /** Basic-auth user of the registry (optional). */
-  SCHEMA_REGISTRY_USERNAME: z.string().optional(),
-  /** Basic-auth password of the registry (secret; optional). */
-  SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
+  /** SCHEMA_REGISTRY_URL (+ optional basic auth): rows are decoded with the writer schema named in each record. */
+  ...schemaRegistryEnv,
   /** Consumer group of the sink on the dwh.* topics. */
   SINK_GROUP_ID: field.text('checkout-sink-clickhouse'),
   /** Tables to load (each from its dwh.<table> topic); default all extracted tables. */

@@ -4,6 +4,6 @@ export { createSinkCore, type SinkCore, type SinkCoreOptions, type SinkTable, ty
 export { PartitionSink, type PartitionSinkDeps } from './partition-sink.ts';
 export { PartitionBuffer, type BufferedRow, type CutBatch, type FlushLimits, type FlushTrigger } from './partition-buffer.ts';
 export { writeRows, type RejectedRow, type BatchWriterDeps } from './batch-writer.ts';
-export { decodeRecords, isRegistryUnavailable, SINK_STAGE } from './record-decoder.ts';
+export { decodeLines, isRegistryUnavailable, SINK_STAGE, type LineDecoder, type DecodedLine, type RecordDecode } from './record-decoder.ts';
 export { createSinkMetrics, type SinkMetrics } from './metrics.ts';
 export { createQueryRoute, QUERY_PATH } from './query-route.ts';

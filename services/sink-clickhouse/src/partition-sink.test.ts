@@ -169,6 +169,38 @@ describe('partition sink', () => {
     expect(h.events).toContain('resume');
   });
 
+  it('lets rows due by interval wait for the batch in flight and go out with it as one larger insert', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    const h = harness({
+      insert: async (rows) => {
+        if (first) {
+          first = false;
+          await gate;
+        }
+        h.inserts.push(rows.map((r) => Number(r.offset)));
+      },
+    });
+    h.sink.accept(range(0, 9), 9n, 100n);
+    h.sink.accept(range(10, 12), 12n, 100n);
+    await new Promise((r) => setTimeout(r, 60)); // twice the interval
+    h.sink.accept(range(13, 15), 15n, 100n);
+    release();
+    await vi.waitFor(() => expect(h.commits).toEqual([10n, 16n]));
+    expect(h.inserts).toEqual([range(0, 9), range(10, 15)].map((rows) => rows.map((r) => Number(r.offset))));
+  });
+
+  it('writes at once when a backlog is read to the end, and batches by the interval while keeping up', async () => {
+    const h = harness({}, { maxRows: 1000, maxBytes: 1e9, maxAgeMs: 60_000 });
+    h.sink.accept(range(0, 4), 4n, 100n);
+    h.sink.accept(range(5, 9), 9n, 10n); // the end of the partition
+    await vi.waitFor(() => expect(h.commits).toEqual([10n]));
+    h.sink.accept(range(10, 12), 12n, 13n);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.inserts).toEqual([range(0, 9).map((r) => Number(r.offset))]);
+  });
+
   it('writes nothing more once revoked', async () => {
     const h = harness();
     h.controls.down = true;
@@ -198,8 +230,8 @@ describe('partition sink', () => {
   it('flushes early when over its memory share, and pauses while batches wait', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const h = harness({ memoryShare: () => 3000, insert: () => gate }, { maxRows: 1000, maxBytes: 1e9, maxAgeMs: 60_000 });
-    h.sink.accept(range(0, 4), 4n, 100n); // about 3 KB estimated: over the share, cut at once
+    const h = harness({ memoryShare: () => 1500, insert: () => gate }, { maxRows: 1000, maxBytes: 1e9, maxAgeMs: 60_000 });
+    h.sink.accept(range(0, 4), 4n, 100n); // about 1.7 KB estimated: over the share, cut at once
     h.sink.accept(range(5, 9), 9n, 100n);
     h.sink.accept(range(10, 14), 14n, 100n);
     expect(h.events).toContain('pause');

@@ -79,6 +79,10 @@ export class PartitionSink {
   private failed = false;
   /** Estimated bytes of rows buffered or being written by this partition. */
   private held = 0;
+  /** The last batch handed over ended before the partition's end: a backlog is being read (true at start). */
+  private behind = true;
+  /** Reached the end after being behind: what is buffered goes out without waiting for the interval. */
+  private caughtUp = false;
 
   constructor(private readonly deps: PartitionSinkDeps) {
     this.buffer = new PartitionBuffer(deps.limits);
@@ -140,6 +144,11 @@ export class PartitionSink {
     }
     if (through <= this.handedThrough) return;
     this.handedThrough = through;
+    // The end of a backlog: no more rows are coming right now, so waiting for the interval would only delay
+    // the last ones. A consumer that keeps up stays at the end and batches by the interval as usual.
+    const atEnd = highWatermark !== undefined && through + 1n >= highWatermark;
+    if (atEnd && this.behind) this.caughtUp = true;
+    this.behind = !atEnd;
     this.buffer.add(fresh, through, this.now());
     this.hold(rowsMemory(fresh));
     this.schedule();
@@ -186,25 +195,38 @@ export class PartitionSink {
     const share = this.deps.memoryShare();
     for (;;) {
       if (this.pendingBatches >= MAX_PENDING_BATCHES) break;
-      let trigger = this.buffer.due(now) ?? (this.held > share && this.buffer.rowCount > 0 ? 'memory' : undefined);
+      let trigger = this.dueNow(now) ?? (this.held > share && this.buffer.rowCount > 0 ? 'memory' : undefined);
       // Records that produced no row (dead-lettered, already written) still have offsets to commit.
       if (!trigger && this.buffer.rowCount === 0 && this.buffer.hasPending() && this.pendingBatches === 0) trigger = 'interval';
       if (!trigger) break;
       this.enqueue(this.buffer.cut(trigger, now));
+      if (!this.buffer.hasPending()) this.caughtUp = false;
     }
-    if (this.buffer.due(now) && this.pendingBatches >= MAX_PENDING_BATCHES) this.pauseFor('backpressure');
+    if (this.dueNow(now) && this.pendingBatches >= MAX_PENDING_BATCHES) this.pauseFor('backpressure');
     else this.unpause('backpressure');
     if (this.held > share) this.pauseFor('memory');
     else if (this.held <= share * 0.8) this.unpause('memory');
     this.clearTimer();
     const dueAt = this.buffer.dueAt();
-    if (dueAt !== undefined && this.pendingBatches < MAX_PENDING_BATCHES) {
+    // With a batch in flight, the next cut comes when it is written (see dueNow), not from a timer.
+    if (dueAt !== undefined && this.pendingBatches === 0) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.schedule();
       }, Math.max(0, dueAt - now));
       this.timer.unref();
     }
+  }
+
+  /**
+   * Why the buffer should be cut now (caught_up: see accept). The interval bounds how long rows wait; while a
+   * batch of this partition is being written they could not be written sooner anyway, so they wait for it and
+   * go out as one larger insert (the slower the warehouse, the larger the inserts, up to the row, byte and
+   * memory limits).
+   */
+  private dueNow(now: number): FlushTrigger | undefined {
+    const due = this.buffer.due(now) ?? (this.caughtUp && this.buffer.rowCount > 0 ? 'caught_up' : undefined);
+    return (due === 'interval' || due === 'caught_up') && this.pendingBatches > 0 ? undefined : due;
   }
 
   private enqueue(batch: CutBatch | undefined): void {

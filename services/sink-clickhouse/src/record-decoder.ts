@@ -1,17 +1,13 @@
 import type { RowValues } from '@ckt/domain';
-import type { DeadLetter, KafkaMessage } from '@ckt/kafka';
+import { deadLetterOf, type DeadLetter, type KafkaMessage } from '@ckt/kafka';
+import { WIRE_HEADER_LENGTH, wireSchemaId } from '@ckt/schemas';
+import type { AvroLineReader } from '@ckt/warehouse';
 
 export const SINK_STAGE = 'sink';
 
-export interface DecodedRecord {
-  message: KafkaMessage;
-  values: RowValues;
-}
+/** Avro (Confluent wire format) -> row values; throws (or rejects) on bad records or registry failures. */
+export type RecordDecode = (value: Buffer) => RowValues | Promise<RowValues>;
 
-export interface DecodedBatch {
-  records: DecodedRecord[];
-  deadLetters: DeadLetter[];
-}
 
 /**
  * True when a decode failure is the registry being unreachable or failing (retry the batch), false when the
@@ -36,40 +32,73 @@ function schemaErrorMessage(error: unknown): string {
   return `the record does not decode with its writer schema (${name})`;
 }
 
+/** How the records of one table become insert lines. */
+export interface LineDecoder {
+  /** A reader straight from the record's Avro body to its line, when its writer schema allows one. */
+  readerFor(schemaId: number): AvroLineReader | undefined;
+  /** Otherwise: decode into values... */
+  decode: RecordDecode;
+  /** ...and serialize them (the insert line) and read their event time. */
+  serialize(values: RowValues, offset: string): string;
+  versionMs(values: RowValues): number | undefined;
+}
+
+export interface DecodedLine {
+  message: KafkaMessage;
+  line: string;
+  versionMs: number | undefined;
+}
+
+export interface DecodedLines {
+  lines: DecodedLine[];
+  deadLetters: DeadLetter[];
+}
+
 /**
- * Decodes a fetched batch in order. A record that cannot be decoded becomes a `schema_error` dead letter; a
- * registry outage throws, so the consumer runner retries the whole batch (nothing was handed on yet).
+ * Decodes a fetched batch in order into insert lines. A record that cannot be decoded becomes a `schema_error`
+ * dead letter; a registry outage throws, so the consumer runner retries the whole batch (nothing was handed on
+ * yet).
  */
-export async function decodeRecords(
-  messages: readonly KafkaMessage[],
-  source: { topic: string; partition: number },
-  decode: (value: Buffer) => Promise<RowValues>,
-): Promise<DecodedBatch> {
-  const records: DecodedRecord[] = [];
+export async function decodeLines(messages: readonly KafkaMessage[], source: { topic: string; partition: number }, decoder: LineDecoder): Promise<DecodedLines> {
+  const lines: DecodedLine[] = [];
   const deadLetters: DeadLetter[] = [];
   for (const message of messages) {
-    if (message.value === null || message.value.length === 0) {
+    const { value, offset } = message;
+    if (value === null || value.length === 0) {
       deadLetters.push(schemaErrorLetter(message, source, 'the record has no value'));
       continue;
     }
+    const schemaId = wireSchemaId(value);
+    const reader = schemaId === undefined ? undefined : decoder.readerFor(schemaId);
+    if (reader) {
+      try {
+        const line = reader.read(value.subarray(WIRE_HEADER_LENGTH), source.partition, offset);
+        lines.push({ message, line, versionMs: reader.versionMs });
+      } catch (error) {
+        deadLetters.push(schemaErrorLetter(message, source, schemaErrorMessage(error)));
+      }
+      continue;
+    }
+    let values: RowValues;
     try {
-      records.push({ message, values: await decode(message.value) });
+      // A decoder that knows the schema answers synchronously: no promise (and microtask) per record then.
+      const decoded = decoder.decode(value);
+      values = decoded instanceof Promise ? await decoded : decoded;
     } catch (error) {
       if (isRegistryUnavailable(error)) throw error;
       deadLetters.push(schemaErrorLetter(message, source, schemaErrorMessage(error)));
+      continue;
+    }
+    try {
+      lines.push({ message, line: decoder.serialize(values, offset), versionMs: decoder.versionMs(values) });
+    } catch {
+      // A decoded value JSON cannot carry (e.g. a BigInt): the record is unusable as it is, not retryable.
+      deadLetters.push(schemaErrorLetter(message, source, 'a decoded value cannot be serialized for the warehouse'));
     }
   }
-  return { records, deadLetters };
+  return { lines, deadLetters };
 }
 
 export function schemaErrorLetter(message: KafkaMessage, source: { topic: string; partition: number }, text: string): DeadLetter {
-  return {
-    value: message.value,
-    key: message.key,
-    headers: message.headers,
-    stage: SINK_STAGE,
-    reason: 'schema_error',
-    message: text,
-    source: { topic: source.topic, partition: source.partition, offset: message.offset },
-  };
+  return deadLetterOf(message, source, SINK_STAGE, { reason: 'schema_error', message: text });
 }

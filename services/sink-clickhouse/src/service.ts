@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { tableTopic, type RowValues } from '@ckt/domain';
+import { tableTopic } from '@ckt/domain';
 import {
   createConsumerRunner,
   createDeadLetterPublisher,
@@ -11,8 +11,8 @@ import {
   type LagMonitor,
 } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry, startHealthServer, type ExtraRoute, type HealthServer, type ShutdownStep } from '@ckt/observability';
-import { createRowCodec } from '@ckt/schemas';
+import { createMetricsRegistry, runShutdownSteps, startHealthServer, type ExtraRoute, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
 import {
   describeWarehouseError,
   migrate,
@@ -27,6 +27,7 @@ import type { SinkConfig } from './config.ts';
 import { createSinkMetrics } from './metrics.ts';
 import { createQueryRoute, QUERY_PATH } from './query-route.ts';
 import { retryForever, StoppedError } from './retry.ts';
+import type { RecordDecode } from './record-decoder.ts';
 import { createSinkCore, type SinkCore } from './sink-core.ts';
 
 export const SINK_SERVICE = 'sink-clickhouse';
@@ -37,7 +38,7 @@ export interface SinkDeps {
   /** The warehouse to write (default: opened from the config). Tests wrap it to inject failures. */
   warehouse?: Warehouse;
   /** Avro decoder (default: @ckt/schemas' codec on SCHEMA_REGISTRY_URL). */
-  decode?: (value: Buffer) => Promise<RowValues>;
+  decode?: RecordDecode;
 }
 
 export interface SinkService {
@@ -68,11 +69,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
 
   const warehouse = deps.warehouse ?? (await openWarehouse(config));
   const steps: ShutdownStep[] = [];
-  const stop = once(async () => {
-    for (const step of steps) {
-      await step.run().catch((error: unknown) => logger.error({ step: step.name, err: error }, 'shutdown step failed'));
-    }
-  });
+  const stop = once(() => runShutdownSteps(steps, logger));
   steps.push({ name: 'warehouse', run: () => (deps.warehouse ? Promise.resolve() : warehouse.close()) });
 
   try {
@@ -80,7 +77,8 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     const migrations = await migrateWithRetries(warehouse, logger, backoff);
     logger.info({ applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length, warehouse: warehouse.target, location: warehouse.location }, 'warehouse schema up to date');
 
-    const decode = deps.decode ?? defaultDecoder(config);
+    const codec = deps.decode ? undefined : createRowCodec(rowCodecOptions(config, SINK_SERVICE));
+    const decode = deps.decode ?? (codec as RowCodec).decodeRow;
     const kafka = createKafka(config, logger);
     const publisher = createPublisher(kafka, config);
     const deadLetters = createDeadLetterPublisher(publisher, { topic: names.dlq, service: SINK_SERVICE });
@@ -89,6 +87,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       tables,
       warehouse,
       decode,
+      writerType: codec?.writerType,
       deadLetters,
       limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
       maxBufferedBytes: config.SINK_MAX_BUFFERED_BYTES,
@@ -107,6 +106,9 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       commitMode: 'manual',
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
+      // Paused partitions (backpressure, memory, retries) are fetched again only on the next fetch: a short wait
+      // lets a fully paused consumer resume within ~200 ms instead of a second.
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       backoff,
       onAssignment: core.onAssignment,
     });
@@ -212,14 +214,7 @@ async function migrateWithRetries(warehouse: Warehouse, logger: Logger, backoff:
 }
 
 const MIGRATION_WAIT_MS = 60_000;
-
-function defaultDecoder(config: SinkConfig): (value: Buffer) => Promise<RowValues> {
-  const auth =
-    config.SCHEMA_REGISTRY_USERNAME && config.SCHEMA_REGISTRY_PASSWORD
-      ? { username: config.SCHEMA_REGISTRY_USERNAME, password: config.SCHEMA_REGISTRY_PASSWORD }
-      : undefined;
-  return createRowCodec({ registryUrl: config.SCHEMA_REGISTRY_URL, auth, clientId: SINK_SERVICE }).decode;
-}
+const FETCH_MAX_WAIT_MS = 200;
 
 function once(run: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;

@@ -1,8 +1,10 @@
+import type avsc from 'avsc';
 import { TABLES, type ExtractedTableName, type RowValues } from '@ckt/domain';
-import type { BackoffOptions, BatchHandler, DeadLetterPublisher, TopicPartitionOffset } from '@ckt/kafka';
+import { deadLetterOf, type BackoffOptions, type BatchHandler, type DeadLetterPublisher, type TopicPartitionOffset } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
 import {
   classifyWarehouseError,
+  createAvroLineReader,
   createRowSerializer,
   dedupInsertSettings,
   describeWarehouseError,
@@ -12,12 +14,14 @@ import {
   recordProgress,
   versionTimeMs,
   warehouseErrorLabel,
+  type AvroLineReader,
   type Warehouse,
 } from '@ckt/warehouse';
 import type { SinkMetrics } from './metrics.ts';
-import type { BufferedRow, FlushLimits } from './partition-buffer.ts';
+import type { BufferedRow, FlushLimits, RecordSource } from './partition-buffer.ts';
 import { PartitionSink } from './partition-sink.ts';
-import { decodeRecords, schemaErrorLetter, SINK_STAGE } from './record-decoder.ts';
+import { decodeLines, SINK_STAGE, type DecodedLine, type LineDecoder, type RecordDecode } from './record-decoder.ts';
+import { storeRecords } from './record-store.ts';
 import { Semaphore } from './semaphore.ts';
 
 export interface SinkTable {
@@ -28,8 +32,13 @@ export interface SinkTable {
 export interface SinkCoreOptions {
   tables: readonly SinkTable[];
   warehouse: Warehouse;
-  /** Avro (Confluent wire format) -> row values; throws on bad records or registry failures. */
-  decode(value: Buffer): Promise<RowValues>;
+  /** Avro (Confluent wire format) -> row values; throws (or rejects) on bad records or registry failures. */
+  decode: RecordDecode;
+  /**
+   * The writer schema of a schema id once known (e.g. the codec's cache after its first decode): records of
+   * a schema the line reader supports then go straight from Avro to the insert line, without `decode`.
+   */
+  writerType?: (schemaId: number) => avsc.Type | undefined;
   deadLetters: DeadLetterPublisher;
   limits: FlushLimits;
   maxBufferedBytes: number;
@@ -66,6 +75,9 @@ interface TableContext {
   table: ExtractedTableName;
   columns: string[];
   serialize: (values: RowValues, partition: number, offset: string) => string;
+  /** Line readers by writer schema id (null: that schema needs full decoding). One reader serves the table. */
+  readers: Map<number, AvroLineReader | null>;
+  decoders: LineDecoder[];
   semaphore: Semaphore;
 }
 
@@ -82,6 +94,8 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
         table,
         columns: insertColumns(TABLES[table]),
         serialize: createRowSerializer(TABLES[table]),
+        readers: new Map(),
+        decoders: [],
         semaphore: new Semaphore(options.tableInsertConcurrency),
       },
     ]),
@@ -142,15 +156,9 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
         recordProgress(warehouse, { topic, partition, firstOffset: String(firstOffset), lastOffset: String(lastOffset), rows }),
       deadLetter: (rejected) =>
         options.deadLetters.publish(
-          rejected.map(({ row, error }) => ({
-            value: row.message.value,
-            key: row.message.key,
-            headers: row.message.headers,
-            stage: SINK_STAGE,
-            reason: 'warehouse_rejected',
-            message: describeWarehouseError(error),
-            source: { topic, partition, offset: row.message.offset },
-          })),
+          rejected.map(({ row, error }) =>
+            deadLetterOf(row.message, { topic, partition }, SINK_STAGE, { reason: 'warehouse_rejected', message: describeWarehouseError(error) }),
+          ),
         ),
       commit: async (offset) => {
         if (!control) return;
@@ -180,8 +188,11 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     const first = rows[0];
     const last = rows.at(-1);
     if (!first || !last) return;
-    let body = '';
-    for (const row of rows) body += `${row.line}\n`;
+    // One flat string (joining); appending line by line builds a rope that is copied again when sent.
+    const lines: string[] = new Array(rows.length + 1);
+    for (let i = 0; i < rows.length; i++) lines[i] = (rows[i] as BufferedRow).line;
+    lines[rows.length] = '';
+    const body = lines.join('\n');
     const token = insertToken(context.topic, partition, first.offset.toString(), last.offset.toString());
     await context.semaphore.run(async () => {
       const endTimer = metrics.insertSeconds.startTimer({ table: context.table });
@@ -198,6 +209,27 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     metrics.bytesWritten.inc({ table: context.table }, Buffer.byteLength(body));
   }
 
+  /** Per table and partition (the partition is part of every line): line readers by schema id, else decode. */
+  function lineDecoder(context: TableContext, partition: number): LineDecoder {
+    const spec = TABLES[context.table];
+    const decoder: LineDecoder = {
+      readerFor: (schemaId) => {
+        const known = context.readers.get(schemaId);
+        if (known !== undefined) return known ?? undefined;
+        const writer = options.writerType?.(schemaId);
+        if (!writer) return undefined;
+        const reader = createAvroLineReader(writer, spec) ?? null;
+        context.readers.set(schemaId, reader);
+        return reader ?? undefined;
+      },
+      decode: options.decode,
+      serialize: (values, offset) => context.serialize(values, partition, offset),
+      versionMs: (values) => versionTimeMs(spec, values),
+    };
+    context.decoders[partition] = decoder;
+    return decoder;
+  }
+
   const handle: BatchHandler = async (batch) => {
     const context = byTopic.get(batch.topic);
     const last = batch.messages.at(-1);
@@ -211,16 +243,12 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     // a watermark yet, records are decoded and the flush filters them (it waits for the watermark, pausing).
     await waitBriefly(sink.ready());
     const fresh = sink.unhandled(batch.messages, highWatermark);
-    const decoded = await decodeRecords(fresh, source, options.decode);
-    const spec = TABLES[context.table];
-    const rows: BufferedRow[] = [];
-    for (const { message, values } of decoded.records) {
-      try {
-        rows.push({ offset: BigInt(message.offset), line: context.serialize(values, batch.partition, message.offset), versionMs: versionTimeMs(spec, values), message });
-      } catch {
-        // A decoded value JSON cannot carry (e.g. a BigInt): the record is unusable as it is, not retryable.
-        decoded.deadLetters.push(schemaErrorLetter(message, source, 'a decoded value cannot be serialized for the warehouse'));
-      }
+    const decoded = await decodeLines(fresh, source, context.decoders[batch.partition] ?? lineDecoder(context, batch.partition));
+    const sources = storeRecords(decoded.lines.map((decodedLine) => decodedLine.message));
+    const rows: BufferedRow[] = new Array(decoded.lines.length);
+    for (let i = 0; i < rows.length; i++) {
+      const { message, line, versionMs } = decoded.lines[i] as DecodedLine;
+      rows[i] = { offset: BigInt(message.offset), line, versionMs, message: sources[i] as RecordSource };
     }
     if (decoded.deadLetters.length > 0) {
       // Before the rows are handed on: a later batch's progress must never cover an unpublished dead letter.

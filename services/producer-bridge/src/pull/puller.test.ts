@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createBridgeMetrics } from '../metrics.ts';
-import { PublishQueue, type TopicMessages } from '../push/publish-queue.ts';
+import { PublishQueue, type TopicMessages } from '@ckt/kafka';
 import type { FetchPage } from './checkout-api.ts';
 import { decodeCursor, type CursorRecord } from './cursor-codec.ts';
 import { startPuller } from './puller.ts';

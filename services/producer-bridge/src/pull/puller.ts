@@ -4,7 +4,7 @@ import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
 import type { BridgeMetrics } from '../metrics.ts';
 import { planEvents, type PublishPlan } from '../push/publish-plan.ts';
-import type { PublishQueue, TopicMessages } from '../push/publish-queue.ts';
+import type { PublishQueue, TopicMessages } from '@ckt/kafka';
 import { CheckoutApiError, type FetchPage } from './checkout-api.ts';
 import { encodeCursor, type CursorRecord } from './cursor-codec.ts';
 import type { EventPage } from './page.ts';

@@ -10,7 +10,7 @@ import { parseBody } from './body-parser.ts';
 import { readBody } from './body-reader.ts';
 import { Reservation, type InflightBudget } from './inflight-budget.ts';
 import { sendError, sendJson, type Accepted } from './ingest-response.ts';
-import { PublishClosedError, PublishTimeoutError, type PublishQueue, type TopicMessages } from './publish-queue.ts';
+import { PublishClosedError, PublishTimeoutError, type PublishQueue, type TopicMessages } from '@ckt/kafka';
 import { planEvents, type PublishPlan } from './publish-plan.ts';
 
 export const INGEST_PATH = '/v1/events';

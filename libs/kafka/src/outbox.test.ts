@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADER } from '@ckt/kafka';
+import { DLQ_HEADER } from './dead-letter.ts';
 import { BatchOutbox } from './outbox.ts';
-import { keyPartition } from './partitioning.ts';
 
 describe('BatchOutbox', () => {
-  it('assigns keyed records the default partitioner\'s partition when the topic\'s count is known', () => {
-    const outbox = new BatchOutbox({ dlqTopic: 'dlq', service: 'svc', partitions: new Map([['out', 6]]) });
+  it('keeps messages per topic in the order they were added, unchanged', () => {
+    const outbox = new BatchOutbox({ dlqTopic: 'dlq', service: 'svc' });
     outbox.add('out', { key: 'chk-1', value: 'a' });
-    outbox.add('out', { key: Buffer.from('chk-2'), value: 'b' });
+    outbox.add('other', { key: Buffer.from('chk-2'), value: 'b', partition: 2 });
     outbox.add('out', { key: null, value: 'c' });
-    outbox.add('other', { key: 'chk-1', value: 'd' });
-    const [out, other] = outbox.topicMessages();
-    expect(out?.messages.map((m) => m.partition)).toEqual([keyPartition(Buffer.from('chk-1'), 6), keyPartition(Buffer.from('chk-2'), 6), undefined]);
-    expect(out?.messages[0]?.key).toEqual(Buffer.from('chk-1'));
-    expect(other?.messages[0]).toEqual({ key: 'chk-1', value: 'd' });
+    expect(outbox.topicMessages()).toEqual([
+      { topic: 'out', messages: [{ key: 'chk-1', value: 'a' }, { key: null, value: 'c' }] },
+      { topic: 'other', messages: [{ key: Buffer.from('chk-2'), value: 'b', partition: 2 }] },
+    ]);
   });
 
   it('puts dead letters on the dead-letter topic with their headers and counts them by reason, apart from outputs', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PublishClosedError, PublishQueue, PublishTimeoutError, type TopicMessages } from './publish-queue.ts';
+import { PublishClosedError, PublishQueue, PublishTimeoutError } from './publish-queue.ts';
+import type { TopicMessages } from './outbox.ts';
 
 /** A send whose acks the test releases by hand. */
 function manualSend() {

@@ -1,9 +1,5 @@
 import type { Message } from 'kafkajs';
-
-export interface TopicMessages {
-  topic: string;
-  messages: Message[];
-}
+import type { TopicMessages } from './outbox.ts';
 
 /** Sends one producer request for all the given messages; resolves once every one is acknowledged. */
 export type SendFn = (batches: TopicMessages[]) => Promise<void>;

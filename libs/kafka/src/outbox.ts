@@ -1,5 +1,5 @@
-import { deadLetterHeaders, type DeadLetter, type OutboundMessage } from '@ckt/kafka';
-import { keyPartition, type PartitionCounts } from './partitioning.ts';
+import { deadLetterHeaders, type DeadLetter } from './dead-letter.ts';
+import type { OutboundMessage } from './producer.ts';
 
 export interface TopicMessages {
   topic: string;
@@ -10,8 +10,6 @@ export interface OutboxOptions {
   dlqTopic: string;
   service: string;
   failedAt?: Date;
-  /** When a topic's count is known, keyed messages get their partition here (same as Kafka's default partitioner). */
-  partitions?: PartitionCounts;
 }
 
 /**
@@ -28,12 +26,6 @@ export class BatchOutbox {
   }
 
   add(topic: string, message: OutboundMessage): void {
-    const partitions = this.options.partitions?.get(topic);
-    if (partitions !== undefined && message.key !== null && message.key !== undefined && message.partition === undefined) {
-      // One conversion to bytes, reused by the record encoder.
-      const key = typeof message.key === 'string' ? Buffer.from(message.key) : message.key;
-      message = { ...message, key, partition: keyPartition(key, partitions) };
-    }
     const messages = this.byTopic.get(topic);
     if (messages) messages.push(message);
     else this.byTopic.set(topic, [message]);

@@ -1,0 +1,92 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '@ckt/logging';
+import { runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { createKafka } from './client.ts';
+import { createConsumerRunner, type BatchHandler } from './consumer-runner.ts';
+import { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
+import { createPublisher, type Publisher } from './producer.ts';
+import { ensureTopics } from './provisioning.ts';
+import type { KafkaSettings } from './settings.ts';
+import { createStageMetrics, type StageMetrics } from './stage-metrics.ts';
+
+export interface StageServiceOptions {
+  settings: KafkaSettings & { METRICS_PORT: number; METRICS_HOST: string };
+  groupId: string;
+  /** Topics consumed. */
+  sources: string[];
+  /** Topics produced (dead-letter topic included); created with the sources where the broker allows. */
+  outputs: string[];
+  partitionsConcurrently: number;
+  logger: Logger;
+  registry: Registry;
+  /** The batch handler, given the stage's publisher and metrics; the runner commits after it resolves. */
+  createHandler(deps: { publisher: Pick<Publisher, 'sendBatch'>; metrics: StageMetrics }): BatchHandler;
+}
+
+export interface StageService {
+  /** /metrics, /healthz and /readyz. */
+  readonly health: HealthServer;
+  readonly registry: Registry;
+  /** Consumer joined and producer connected. */
+  isReady(): boolean;
+  /** In order: stop consuming (the in-flight batch finishes and is committed), lag monitor, producer, health server. */
+  readonly shutdownSteps: ShutdownStep[];
+  /** Runs the shutdown steps once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a consume -> transform -> produce stage (router, extractor): one consumer group on the sources, one
+ * publisher for outputs and dead letters, the health server and the lag monitor. A failed start stops what
+ * was started and throws.
+ */
+export async function startStageService(options: StageServiceOptions): Promise<StageService> {
+  const { settings, groupId, sources, logger, registry } = options;
+  const kafka = createKafka(settings, logger);
+  const publisher = createPublisher(kafka, settings);
+  const metrics = createStageMetrics(registry);
+  const runner = createConsumerRunner({
+    kafka,
+    groupId,
+    topics: sources,
+    handle: options.createHandler({ publisher, metrics }),
+    logger,
+    registry,
+    commitMode: 'after-batch',
+    sessionTimeoutMs: settings.KAFKA_SESSION_TIMEOUT_MS,
+    partitionsConsumedConcurrently: options.partitionsConcurrently,
+  });
+  const isReady = () => runner.isReady() && publisher.isConnected();
+  const health = await startHealthServer({
+    port: settings.METRICS_PORT,
+    host: settings.METRICS_HOST,
+    registry,
+    readiness: { consumer: runner.isReady, producer: publisher.isConnected },
+  });
+
+  let lag: LagMonitor | undefined;
+  const shutdownSteps: ShutdownStep[] = [
+    { name: 'consumer', run: () => runner.stop() },
+    { name: 'lag monitor', run: async () => lag?.stop() },
+    { name: 'producer', run: () => publisher.disconnect() },
+    { name: 'health server', run: () => health.close() },
+  ];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= runShutdownSteps(shutdownSteps, logger));
+
+  try {
+    await ensureTopics(
+      kafka,
+      [...sources, ...options.outputs].map((name) => ({ name, partitions: settings.TOPIC_PARTITIONS })),
+      logger,
+      settings.TOPIC_REPLICATION_FACTOR,
+    );
+    await publisher.connect();
+    await runner.start();
+    lag = startLagMonitor(kafka, { groupId, topics: sources, registry, logger, intervalMs: settings.LAG_POLL_MS });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { health, registry, isReady, shutdownSteps, stop };
+}
