@@ -7,7 +7,7 @@ COPY libs libs
 COPY services services
 COPY tools tools
 # chDB (embedded warehouse) is only for local runs; production points CLICKHOUSE_URL at a server.
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm install --no-save tsx && npm cache clean --force
+RUN npm install --omit=dev --omit=optional --no-audit --no-fund && npm install --no-save tsx && npm cache clean --force
 USER node
 EXPOSE 8080 9464
 ENTRYPOINT ["npx", "tsx"]

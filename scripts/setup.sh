@@ -20,9 +20,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# `npm install` rather than `npm ci`: chdb lists per-platform optional packages that the registry does not
+# serve for every platform, so the lockfile cannot hold them and `npm ci` refuses it as out of sync.
+# `npm install` installs exactly the locked versions and skips the unavailable optional ones.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "setup: npm install (locked versions)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 bash tools/local-stack/native/build.sh
