@@ -12,6 +12,8 @@ export const kafkaEnv = {
   KAFKA_IDEMPOTENT: field.flag(true),
   KAFKA_COMPRESSION: field.oneOf(['none', 'gzip'], 'none'),
   KAFKA_SESSION_TIMEOUT_MS: field.integer(30_000, { min: 1000 }),
+  /** Longest a fetch waits on an idle partition; bounds latency where a broker holds idle fetches (the mock does). */
+  KAFKA_FETCH_MAX_WAIT_MS: field.integer(200, { min: 10, max: 10_000 }),
   /** Partitions and replication used when this service may create its topics. */
   TOPIC_PARTITIONS: field.integer(6, { min: 1 }),
   TOPIC_REPLICATION_FACTOR: field.integer(-1, { min: -1 }),

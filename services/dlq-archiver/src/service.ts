@@ -83,6 +83,7 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
     commitMode: 'manual',
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.ARCHIVE_PARTITIONS_CONCURRENTLY,
+    maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     // Upper bound on what a fetch adds to the buffer beyond one object.
     maxBytesPerPartition: Math.min(config.ARCHIVE_MAX_BYTES, 8 * 1024 * 1024),
     backoff,

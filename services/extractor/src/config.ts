@@ -17,7 +17,7 @@ export const extractorEnv = {
   /** Consumer group of the extractor on the family topics. */
   EXTRACTOR_GROUP_ID: field.text('checkout-extractor'),
   /** Family-topic partitions handled at the same time by one instance (order stays per partition). */
-  EXTRACTOR_PARTITIONS_CONCURRENTLY: field.integer(4, { min: 1, max: 64 }),
+  EXTRACTOR_PARTITIONS_CONCURRENTLY: field.integer(32, { min: 1, max: 64 }),
 };
 export const extractorSchema = z.object(extractorEnv);
 export type ExtractorConfig = z.infer<typeof extractorSchema>;

@@ -12,7 +12,7 @@ export const routerEnv = {
   /** Consumer group of the router on the raw topic; every router instance of one pipeline shares it. */
   ROUTER_GROUP_ID: field.text('checkout-router'),
   /** Raw-topic partitions handled at the same time by one instance (order stays per partition). */
-  ROUTER_PARTITIONS_CONCURRENTLY: field.integer(4, { min: 1, max: 64 }),
+  ROUTER_PARTITIONS_CONCURRENTLY: field.integer(12, { min: 1, max: 64 }),
 };
 export const routerSchema = z.object(routerEnv);
 export type RouterConfig = z.infer<typeof routerSchema>;

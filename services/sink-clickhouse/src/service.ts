@@ -108,7 +108,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
       // Paused partitions (backpressure, memory, retries) are fetched again only on the next fetch: a short wait
       // lets a fully paused consumer resume within ~200 ms instead of a second.
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
       backoff,
       onAssignment: core.onAssignment,
     });
@@ -214,7 +214,6 @@ async function migrateWithRetries(warehouse: Warehouse, logger: Logger, backoff:
 }
 
 const MIGRATION_WAIT_MS = 60_000;
-const FETCH_MAX_WAIT_MS = 200;
 
 function once(run: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
