@@ -8,7 +8,7 @@ export class QueryError extends Error {
   override readonly name = 'QueryError';
 }
 
-/** True when nothing listens at the URL (a stale stack.json or owner file). */
+/** True when nothing listens at the URL (a stale pipeline.json or owner file). */
 function refused(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return cause?.code === 'ECONNREFUSED';

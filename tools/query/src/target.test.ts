@@ -24,8 +24,11 @@ describe('query target', () => {
   });
 
   it("uses the local stack's sinkQueryUrl, then a live sink's owner file, else the chDB directory", () => {
-    const stack = resolveQueryTarget({ env: {}, stackFile: '/s.json', readFile: (f) => (f === '/s.json' ? '{"sinkQueryUrl":"http://127.0.0.1:9/query"}' : noFiles()) });
-    expect(stack).toMatchObject({ kind: 'sink', url: 'http://127.0.0.1:9/query', source: 'stack.json', fallbackToWarehouse: true });
+    const files = (f: string) => (f === '/p.json' ? '{"pid":42,"sinkQueryUrl":"http://127.0.0.1:9/query"}' : noFiles());
+    const running = resolveQueryTarget({ env: {}, pipelineFile: '/p.json', readFile: files, isAlive: (pid) => pid === 42 });
+    expect(running).toMatchObject({ kind: 'sink', url: 'http://127.0.0.1:9/query', source: 'pipeline.json', fallbackToWarehouse: true });
+    const stopped = resolveQueryTarget({ env: {}, pipelineFile: '/p.json', readFile: files, isAlive: () => false });
+    expect(stopped).toEqual({ kind: 'warehouse' });
 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'query-target-'));
     try {
