@@ -47,6 +47,10 @@ export class Supervisor {
     private readonly options: SupervisorOptions = {},
   ) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+    // Detached children outlive a supervisor that exits abruptly unless it takes them along.
+    process.on('exit', () => {
+      for (const child of this.children.values()) child.kill('SIGKILL');
+    });
     this.width = Math.max(...specs.map((s) => s.name.length));
   }
 
@@ -63,7 +67,9 @@ export class Supervisor {
   }
 
   private launch(spec: ProgramSpec, index: number, nextDelayMs: number): void {
-    const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops services in order. In the
+    // shared group every service would get the signal twice (terminal, then supervisor) and skip its drain.
+    const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.children.set(spec.name, child);
     const startedAt = Date.now();
     const prefix = this.prefix(spec, index);
