@@ -22,7 +22,9 @@ const settings = z.object({
   METRICS_BASE_PORT: field.port(9464),
   /** Demo traffic in events/s sent by the generator; 0 = none. */
   DEMO_RATE: field.integer(20, { min: 0 }),
-  TOPIC_PARTITIONS: field.integer(6, { min: 1 }),
+  /** One process per stage gains nothing from more partitions here, and each one costs the sink its own inserts
+   * (measured: 3 instead of 6 sustains 7.5k instead of 5k events/s, p99 freshness at 5k 1.0 s instead of 3.8 s). */
+  TOPIC_PARTITIONS: field.integer(3, { min: 1 }),
   KAFKA_BROKERS: z.string().optional(),
   SCHEMA_REGISTRY_URL: z.string().optional(),
   CLICKHOUSE_URL: z.string().optional(),
@@ -89,6 +91,7 @@ runService('start', async () => {
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     // Locally a killed consumer's partitions move on after 10 s instead of production's 30 s.
     KAFKA_SESSION_TIMEOUT_MS: process.env.KAFKA_SESSION_TIMEOUT_MS ?? '10000',
+    TOPIC_PARTITIONS: String(cfg.TOPIC_PARTITIONS),
     LAG_POLL_MS: process.env.LAG_POLL_MS ?? '5000',
     EXTRACTOR_EMAIL_PEPPER: process.env.EXTRACTOR_EMAIL_PEPPER ?? 'local-development-pepper',
     ...stackEnv,
