@@ -3,6 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineState } from '@ckt/local-stack';
+import { until } from './wait.ts';
+
+export { until };
 
 export interface RunningPipeline {
   child: ChildProcess;
@@ -15,21 +18,6 @@ export interface RunningPipeline {
   metric(service: string, name: string): Promise<number>;
   stop(): Promise<number | null>;
   output(): string;
-}
-
-export async function until<T>(probe: () => T | Promise<T>, what: string, timeoutMs: number, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Sum of a Prometheus text exposition's samples of `name` (any labels). */

@@ -13,6 +13,7 @@ import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type Archiver } from '@ckt/dlq-archiver';
 import { ARCHIVE_BUCKET } from '@ckt/local-stack';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const TOPIC = 'checkout.dlq';
 const stack = withStack({ topics: [{ name: TOPIC, partitions: 2 }], components: { registry: false } });
@@ -118,14 +119,6 @@ async function committed(groupId: string): Promise<string[]> {
     return (result?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((p) => p.offset);
   } finally {
     await admin.disconnect();
-  }
-}
-
-async function until(probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

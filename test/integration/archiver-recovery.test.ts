@@ -10,6 +10,7 @@ import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type StoredObject } from '@ckt/dlq-archiver';
 import { ARCHIVE_BUCKET, startS3, type S3Server } from '@ckt/local-stack';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const stack = withStack({
   topics: [
@@ -63,14 +64,6 @@ async function committed(topic: string): Promise<string> {
     return result?.partitions[0]?.offset ?? 'none';
   } finally {
     await admin.disconnect();
-  }
-}
-
-async function until(probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -9,6 +9,7 @@ import { createLogger } from '@ckt/logging';
 import type { DlqReason } from '@ckt/domain';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const DLQ = 'checkout.dlq';
 const SOURCE = 'checkout.events.raw';
@@ -32,14 +33,6 @@ const letters: Array<{ key: string; value: string | Buffer; reason: DlqReason; t
   { key: 'c-3', value: '{"event_id":', reason: 'invalid_json', topic: SOURCE, headers: {} },
   { key: 't-4', value: '{"event_id":"e4"}', reason: 'invalid_payload', topic: OTHER_SOURCE, headers: {} },
 ];
-
-async function until(probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function endOffsets(topic: string): Promise<number> {
   const admin = kafka.admin();

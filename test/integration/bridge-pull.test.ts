@@ -10,6 +10,7 @@ import { createKafka, DLQ_HEADER, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { decodeCursor, loadBridgeConfig, startBridge, type Bridge } from '@ckt/producer-bridge';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const RAW = 'pull.raw';
 const DLQ = 'pull.dlq';
@@ -100,11 +101,6 @@ function startPullBridge(): Promise<Bridge> {
   return startBridge(config, { logger });
 }
 
-async function until(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
-}
-
 const rawIds = () => received.filter((r) => r.topic === RAW).map((r) => JSON.parse(r.value!).event_id as string);
 const cursors = () => received.filter((r) => r.topic === CURSOR);
 
@@ -114,12 +110,12 @@ describe('pull mode', () => {
     api.failNext = 1;
     const first = await startPullBridge();
     expect(first.url).toBeUndefined(); // pull mode serves no ingest API
-    await until('the first 8 events', () => first.puller?.cursor === '8');
+    await until(() => first.puller?.cursor === '8', 'the first 8 events', 20_000);
     expect((await fetch(`${first.healthUrl}/readyz`)).status).toBe(200);
     await first.stop();
 
     expect(api.sinceSeen.slice(0, 5)).toEqual([null, null, '3', '6', '8']); // the 500 was retried with the same cursor
-    await until('the first cursors', () => cursors().length >= 3);
+    await until(() => cursors().length >= 3, 'the first cursors', 20_000);
     expect(cursors().map((c) => c.key)).toEqual([SOURCE, SOURCE, SOURCE]);
     expect(cursors().map((c) => decodeCursor(c.value)?.cursor)).toEqual(['3', '6', '8']);
 
@@ -127,19 +123,19 @@ describe('pull mode', () => {
     api.events.push(...Array.from({ length: 4 }, (_, i) => envelope(9 + i)));
     const resumedFrom = api.sinceSeen.length;
     const second = await startPullBridge();
-    await until('the next 4 events', () => second.puller?.cursor === '12');
+    await until(() => second.puller?.cursor === '12', 'the next 4 events', 20_000);
     await second.stop();
     expect(api.sinceSeen[resumedFrom]).toBe('8');
 
     const expected = api.events.map((_, i) => String(i + 1)).filter((id) => id !== '5');
-    await until('every event on the raw topic', () => rawIds().length >= expected.length);
+    await until(() => rawIds().length >= expected.length, 'every event on the raw topic', 20_000);
     expect(rawIds().sort((a, b) => Number(a) - Number(b))).toEqual(expected); // each exactly once
     for (const key of ['chk-0', 'chk-1', 'chk-2']) {
       const ids = received.filter((r) => r.topic === RAW && r.key === key).map((r) => Number(JSON.parse(r.value!).event_id));
       expect(ids).toEqual([...ids].sort((a, b) => a - b)); // in API order per key
     }
 
-    await until('the dead letter', () => received.some((r) => r.topic === DLQ));
+    await until(() => received.some((r) => r.topic === DLQ), 'the dead letter', 20_000);
     const [letter] = received.filter((r) => r.topic === DLQ);
     expect(letter!.headers).toMatchObject({ [DLQ_HEADER.stage]: 'bridge', [DLQ_HEADER.reason]: 'invalid_envelope' });
     expect(letter!.key).toBe('5');

@@ -7,6 +7,7 @@ import { createConsumerRunner, createKafka, createPublisher, kafkaSchema, type K
 import { loadConfig } from '@ckt/config';
 import { createLogger } from '@ckt/logging';
 import { startStack, type Stack } from '@ckt/local-stack';
+import { until } from '../helpers/wait.ts';
 
 const logger = createLogger('runner-test', { LOG_LEVEL: 'silent' });
 let stack: Stack;
@@ -41,16 +42,6 @@ async function committed(groupId: string, topic: string): Promise<string> {
     return result?.partitions[0]?.offset ?? 'none';
   } finally {
     await admin.disconnect();
-  }
-}
-
-async function until<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
 import { catalogTopics, DEFAULT_TOPIC_NAMES, emailSha256, EXTRACTED_TABLES, type RowValues, type TopicNames } from '@ckt/domain';
 import { createKafka, createPublisher, DLQ_HEADER, kafkaSchema, type Publisher } from '@ckt/kafka';
@@ -12,6 +12,8 @@ import { createLogger } from '@ckt/logging';
 import { createRowCodec, fromWireFormat } from '@ckt/schemas';
 import { extractorSchema, startExtractor, type ExtractorService } from '@ckt/extractor';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
+import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 
 const PARTITIONS = 2;
 const PEPPER = 'it-pepper-5f2c';
@@ -59,31 +61,14 @@ interface Received {
   row?: RowValues;
 }
 
-const text = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
-
-async function collect(topics: string[], groupId: string, decode?: (value: Buffer) => Promise<RowValues>): Promise<{ received: Received[]; consumer: Consumer }> {
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250 });
-  const received: Received[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, message }) => {
-      const row = decode && message.value ? await decode(message.value) : undefined;
-      received.push({ topic, key: message.key?.toString() ?? null, value: message.value, headers: text(message.headers), row });
-    },
-  });
-  return { received, consumer };
-}
-
-async function until(probe: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const collect = (topics: string[], groupId: string, decode?: (value: Buffer) => Promise<RowValues>) =>
+  collectRecords<Received>(kafka, topics, groupId, async ({ topic, message }) => ({
+    topic,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers: headerText(message.headers),
+    row: decode && message.value ? await decode(message.value) : undefined,
+  }));
 
 const TS = '2025-03-27T20:48:37';
 const TS_UTC = '2025-03-27T20:48:37.000Z';

@@ -1,13 +1,15 @@
 // The router against the mock broker: routing by event name, every dead-letter reason, and a restart
 // mid-stream that neither loses nor reorders events per key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
 import { catalogTopics, DEFAULT_TOPIC_NAMES, type TopicNames } from '@ckt/domain';
 import { createKafka, createPublisher, DLQ_HEADER, kafkaSchema, type Publisher } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { routerSchema, startRouter, type RouterService } from '@ckt/router';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
+import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 
 const PARTITIONS = 3;
 /** Second set of topics for the restart scenario, so its group and counts start from zero. */
@@ -57,38 +59,15 @@ interface Received {
   headers: Record<string, string>;
 }
 
-const text = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
-
-/** Reads topics from the beginning into `received` until stopped. */
-async function collect(topics: string[], groupId: string): Promise<{ received: Received[]; consumer: Consumer }> {
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250 });
-  const received: Received[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      received.push({
-        topic,
-        partition,
-        key: message.key?.toString() ?? null,
-        value: message.value?.toString() ?? null,
-        timestamp: message.timestamp,
-        headers: text(message.headers),
-      });
-    },
-  });
-  return { received, consumer };
-}
-
-async function until(probe: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const collect = (topics: string[], groupId: string) =>
+  collectRecords<Received>(kafka, topics, groupId, ({ topic, partition, message }) => ({
+    topic,
+    partition,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    timestamp: message.timestamp,
+    headers: headerText(message.headers),
+  }));
 
 const envelope = (eventName: string, id: string, payload: object) =>
   JSON.stringify({ event_id: id, event_name: eventName, event_timestamp: '2025-03-27T20:48:37', payload });

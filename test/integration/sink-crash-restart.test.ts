@@ -16,6 +16,7 @@ import { createRowCodec, type RowCodec } from '@ckt/schemas';
 import { OWNER_FILE } from '@ckt/warehouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const PARTITIONS = 2;
 const PER_WAVE = 150; // rows per table per wave
@@ -109,14 +110,6 @@ async function produceWave(kafka: Kafka, codec: RowCodec, wave: number): Promise
   await publisher.disconnect();
 }
 
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('ClickHouse sink killed mid-batch', () => {
   it('ends with exact counts after repeated SIGKILLs and restarts', async () => {
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
@@ -130,7 +123,7 @@ describe('ClickHouse sink killed mid-batch', () => {
       const before = await rowCount(sink.queryUrl, 'fact_ticket_sale', false);
       await produceWave(kafka, codec, wave);
       // Kill as soon as this wave is partly written: the sink is in the middle of its batches.
-      await until(async () => (await rowCount(sink.queryUrl, 'fact_ticket_sale', false)) > before, `wave ${wave} to start landing`);
+      await until(async () => (await rowCount(sink.queryUrl, 'fact_ticket_sale', false)) > before, `wave ${wave} to start landing`, 90_000);
       const written = Number((await sql(sink.queryUrl, allRows))[0]?.c);
       sink.child.kill('SIGKILL');
       await sink.exited;
@@ -140,7 +133,7 @@ describe('ClickHouse sink killed mid-batch', () => {
     const sink = await startSinkProcess();
     try {
       const total = KILLS * PER_WAVE;
-      for (const table of EXTRACTED_TABLES) await until(async () => (await rowCount(sink.queryUrl, table, true)) === total, `${table} to reach ${total}`);
+      for (const table of EXTRACTED_TABLES) await until(async () => (await rowCount(sink.queryUrl, table, true)) === total, `${table} to reach ${total}`, 90_000);
       for (const table of EXTRACTED_TABLES) {
         // Every record is present (none skipped); raw rows may exceed it only by rows re-inserted after a kill.
         const [lineage] = await sql(sink.queryUrl, `SELECT uniqExact(_kafka_partition, _kafka_offset) AS records FROM dwh.${table}`);

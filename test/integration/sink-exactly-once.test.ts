@@ -15,6 +15,7 @@ import { migrate, openWarehouse, OWNER_FILE } from '@ckt/warehouse';
 import { sinkSchema, startSink, type SinkService } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const PARTITIONS = 2;
 const ROWS = 40; // grains per table
@@ -27,21 +28,6 @@ const stack = withStack({
   topics: catalogTopics(PARTITIONS).filter((t) => t.name.startsWith('dwh.') || t.name === DLQ),
   components: { s3: false },
 });
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function sinkConfig(overrides: Record<string, string>) {
   return loadConfig(sinkSchema, {

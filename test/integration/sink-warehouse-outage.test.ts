@@ -13,6 +13,7 @@ import { migrate, openWarehouse, type Warehouse } from '@ckt/warehouse';
 import { sinkSchema, startSink } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { withStack } from '../helpers/stack.ts';
+import { until } from '../helpers/wait.ts';
 
 const PARTITIONS = 2;
 const PER_WAVE = 20;
@@ -22,14 +23,6 @@ const stack = withStack({
   topics: catalogTopics(PARTITIONS).filter((t) => t.name.startsWith('dwh.') || t.name === DEFAULT_TOPIC_NAMES.dlq),
   components: { s3: false },
 });
-
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The real warehouse, except that statements on `failing` tables throw a connection error. */
 function flakyWarehouse(real: Warehouse, failing: Set<string>): Warehouse {
