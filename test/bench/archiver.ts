@@ -11,6 +11,7 @@ import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
 import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
+import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface ArchiverBenchOptions {
   records: number;
@@ -33,11 +34,6 @@ export interface ArchiverBenchSummary {
 }
 
 const RAW = 'checkout.events.raw';
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
 
 function event(n: number): string {
   return JSON.stringify({
@@ -128,16 +124,11 @@ export async function runArchiverBench(o: ArchiverBenchOptions): Promise<Archive
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runArchiverBench({
+if (isMain(import.meta.url)) {
+  printSummary(runArchiverBench({
     records: envNumber('BENCH_RECORDS', 60_000),
     partitions: envNumber('BENCH_PARTITIONS', 6),
     target: process.env.BENCH_TARGET === 'file' ? 'file' : 's3',
     objectRecords: envNumber('BENCH_OBJECT_RECORDS', 5000),
-  })
-    .then((summary) => console.log(JSON.stringify(summary)))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+  }));
 }

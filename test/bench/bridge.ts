@@ -11,6 +11,7 @@ import { loadConfig } from '@ckt/config';
 import { createKafka, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { ensureMockKafkaBuilt, repoRoot, startStack, tsEntryCommand } from '@ckt/local-stack';
+import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface BridgeBenchOptions {
   seconds: number;
@@ -38,11 +39,6 @@ export interface BridgeBenchSummary {
 }
 
 const RAW = 'checkout.events.raw';
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
 
 /** Request bodies of `batch` realistic events (~300 bytes each); a pool is reused round-robin. */
 function makeBodies(batch: number, count: number): Buffer[] {
@@ -194,17 +190,12 @@ export async function runBridgeBench(options: BridgeBenchOptions): Promise<Bridg
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runBridgeBench({
+if (isMain(import.meta.url)) {
+  printSummary(runBridgeBench({
     seconds: envNumber('BENCH_SECONDS', 15),
     clients: envNumber('BENCH_CLIENTS', 8),
     batch: envNumber('BENCH_BATCH', 500),
     warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2),
     partitions: envNumber('BENCH_PARTITIONS', 6),
-  })
-    .then((summary) => console.log(JSON.stringify(summary)))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+  }));
 }

@@ -12,6 +12,7 @@ import { createMetricsRegistry } from '@ckt/observability';
 import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
 import { extractorSchema, startExtractor } from '@ckt/extractor';
 import { benchEvent } from './router.ts';
+import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface ExtractorBenchOptions {
   events: number;
@@ -37,11 +38,6 @@ export interface ExtractorBenchSummary {
   partitions_concurrently: number;
   batch_per_partition: number;
   dead_letters: number;
-}
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 const counterTotal = async (counter: Counter): Promise<number> => (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
@@ -116,16 +112,11 @@ export async function runExtractorBench(options: ExtractorBenchOptions): Promise
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runExtractorBench({
+if (isMain(import.meta.url)) {
+  printSummary(runExtractorBench({
     events: envNumber('BENCH_EVENTS', 100_000),
     partitions: envNumber('BENCH_PARTITIONS', 12),
     batchPerPartition: envNumber('BENCH_BATCH_PER_PARTITION', 500),
     concurrency: envNumber('BENCH_CONCURRENCY', 4),
-  })
-    .then((summary) => console.log(JSON.stringify(summary)))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+  }));
 }

@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHttpSender, expectedOutcome, generateRecords, type GeneratedRecord } from '@ckt/generator';
 import { startPipeline, sumSamples, type RunningPipeline } from '../helpers/pipeline.ts';
+import { isMain, printSummary } from './harness.ts';
 
 // ---------------------------------------------------------------------------------------------- options
 
@@ -724,11 +725,6 @@ export async function runPipelineBench(options: PipelineBenchOptions): Promise<P
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runPipelineBench(parseOptions(process.argv.slice(2)))
-    .then((summary) => console.log(JSON.stringify(summary)))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+if (isMain(import.meta.url)) {
+  printSummary(runPipelineBench(parseOptions(process.argv.slice(2))));
 }

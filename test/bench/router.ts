@@ -11,6 +11,7 @@ import { createLogger } from '@ckt/logging';
 import { createMetricsRegistry } from '@ckt/observability';
 import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
 import { routerSchema, startRouter } from '@ckt/router';
+import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface RouterBenchOptions {
   events: number;
@@ -36,11 +37,6 @@ export interface RouterBenchSummary {
   batch_per_partition: number;
   avg_event_bytes: number;
   dead_letters: number;
-}
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Realistic raw envelopes (about 300 bytes), each with its own payload, keyed as the bridge keys them. */
@@ -141,16 +137,11 @@ export async function runRouterBench(options: RouterBenchOptions): Promise<Route
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runRouterBench({
+if (isMain(import.meta.url)) {
+  printSummary(runRouterBench({
     events: envNumber('BENCH_EVENTS', 100_000),
     partitions: envNumber('BENCH_PARTITIONS', 12),
     batchPerPartition: envNumber('BENCH_BATCH_PER_PARTITION', 500),
     concurrency: envNumber('BENCH_CONCURRENCY', 4),
-  })
-    .then((summary) => console.log(JSON.stringify(summary)))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+  }));
 }

@@ -22,6 +22,7 @@ import { ensureMockKafkaBuilt, startStack, tsEntryCommand } from '@ckt/local-sta
 import { createRowCodec } from '@ckt/schemas';
 import { sinkSchema, startSink } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
+import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface SinkBenchOptions {
   rows: number;
@@ -56,11 +57,6 @@ export interface SinkBenchSummary {
   /** CPU seconds of this process (all threads, chDB's included) per second of the run. */
   cpu_cores_used: number;
   warehouse: 'chdb' | 'stub';
-}
-
-function envNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Resident set (total and anonymous) in MiB, from /proc (Linux). */
@@ -194,23 +190,13 @@ export async function runSinkBench(options: SinkBenchOptions): Promise<SinkBench
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--prefill') {
-  prefill(process.env as Record<string, string>, JSON.parse(process.argv[3] ?? '{}') as SinkBenchOptions)
-    .then((bytes) => console.log(bytes))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-} else if (import.meta.url === `file://${process.argv[1]}`) {
-  runSinkBench({
+if (isMain(import.meta.url) && process.argv[2] === '--prefill') {
+  printSummary(prefill(process.env as Record<string, string>, JSON.parse(process.argv[3] ?? '{}') as SinkBenchOptions));
+} else if (isMain(import.meta.url)) {
+  printSummary(runSinkBench({
     rows: envNumber('BENCH_ROWS', 300_000),
     partitions: envNumber('BENCH_PARTITIONS', 4),
     sendBatch: envNumber('BENCH_SEND_BATCH', 5000),
     warehouse: process.env.BENCH_WAREHOUSE === 'stub' ? 'stub' : 'chdb',
-  })
-    .then((summary) => console.log(JSON.stringify(summary)))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+  }));
 }
