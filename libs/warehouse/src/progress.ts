@@ -21,14 +21,17 @@ export async function readProgress(warehouse: Warehouse, topic: string): Promise
   return new Map(rows.map((row) => [Number(row.partition), BigInt(row.last)]));
 }
 
-/** Records that every record of `topic`/`partition` up to `lastOffset` is written or dead-lettered. */
-export async function recordProgress(warehouse: Warehouse, record: ProgressRecord): Promise<void> {
-  const line = `[${quoteJson(record.topic)},${record.partition},${record.firstOffset},${record.lastOffset},${record.rows}]\n`;
+/** Records, per entry, that every record of its topic/partition up to `lastOffset` is written or dead-lettered. */
+export async function recordProgress(warehouse: Warehouse, records: readonly ProgressRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const body = records
+    .map((r) => `[${quoteJson(r.topic)},${r.partition},${r.firstOffset},${r.lastOffset},${r.rows}]\n`)
+    .join('');
   await warehouse.insert({
     table: PROGRESS_TABLE,
     columns: ['topic', 'partition', 'first_offset', 'last_offset', 'rows'],
     format: 'JSONCompactEachRow',
-    body: line,
+    body,
     // No dedup window on this table: a repeated row is harmless (max wins). Settings spelled out regardless.
     settings: { insert_deduplicate: 0, async_insert: 0, input_format_null_as_default: 0 },
   });

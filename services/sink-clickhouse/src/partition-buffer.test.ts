@@ -29,14 +29,17 @@ describe('partition buffer', () => {
     expect(buffer.cut('bytes', 0)?.rows).toHaveLength(1);
   });
 
-  it('is due T ms after its first row, and covers offsets that produced no row', () => {
+  it('is due at the first tick of the T ms grid after its first row, and covers offsets that produced no row', () => {
     const buffer = new PartitionBuffer({ maxRows: 1000, maxBytes: 1e9, maxAgeMs: 1000 });
     buffer.add([row(5)], 7n, 100);
-    expect(buffer.due(1099)).toBeUndefined();
-    expect(buffer.dueAt()).toBe(1100);
-    expect(buffer.due(1100)).toBe('interval');
-    expect(buffer.cut('interval', 1100)?.coveredThrough).toBe(7n);
-    buffer.add([], 9n, 2000);
-    expect(buffer.cut('interval', 2000)).toMatchObject({ rows: [], coveredThrough: 9n });
+    expect(buffer.due(999)).toBeUndefined();
+    expect(buffer.dueAt()).toBe(1000);
+    expect(buffer.due(1000)).toBe('interval');
+    expect(buffer.cut('interval', 1000)?.coveredThrough).toBe(7n);
+    buffer.add([row(8)], 8n, 1999);
+    expect(buffer.dueAt()).toBe(2000);
+    expect(buffer.cut('interval', 2000)?.coveredThrough).toBe(8n);
+    buffer.add([], 9n, 2500);
+    expect(buffer.cut('interval', 2500)).toMatchObject({ rows: [], coveredThrough: 9n });
   });
 });

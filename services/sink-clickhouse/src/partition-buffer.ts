@@ -84,13 +84,20 @@ export class PartitionBuffer {
   due(now: number): FlushTrigger | undefined {
     if (this.rows.length >= this.limits.maxRows) return 'rows';
     if (this.bytes >= this.limits.maxBytes) return 'bytes';
-    if (this.firstRowAt !== undefined && now - this.firstRowAt >= this.limits.maxAgeMs) return 'interval';
+    const dueAt = this.dueAt();
+    if (dueAt !== undefined && now >= dueAt) return 'interval';
     return undefined;
   }
 
-  /** When the interval trigger fires, if rows are waiting. */
+  /**
+   * When the interval trigger fires, if rows are waiting: the first tick of the interval's wall-clock grid
+   * after the first row. No row waits longer than the interval, and every partition (of every sink process)
+   * flushes on the same ticks, so their inserts and progress rows can share round trips.
+   */
   dueAt(): number | undefined {
-    return this.firstRowAt === undefined ? undefined : this.firstRowAt + this.limits.maxAgeMs;
+    if (this.firstRowAt === undefined) return undefined;
+    const interval = this.limits.maxAgeMs;
+    return (Math.floor(this.firstRowAt / interval) + 1) * interval;
   }
 
   /** True when offsets were handed over since the last cut (with or without rows). */

@@ -145,6 +145,29 @@ describe('partition sink', () => {
     expect(h.progress).toEqual([{ firstOffset: 0n, lastOffset: 7n, rows: 7 }]);
   });
 
+  it('batches a consumer that keeps up by the interval, even when its fetches end short of the log end', async () => {
+    const h = harness({}, { maxRows: 100, maxBytes: 1e9, maxAgeMs: 80 });
+    // The first fetch of an assignment may be the tail of a backlog: flushed at once.
+    h.sink.accept(range(0, 1), 1n, 2n);
+    await vi.waitFor(() => expect(h.commits).toEqual([2n]));
+    // Steady flow: every fetch is a little behind the end, then at the end; one insert per interval.
+    for (let first = 2; first < 20; first += 2) {
+      h.sink.accept(range(first, first + 1), BigInt(first + 1), BigInt(first + (first % 4 === 0 ? 4 : 2)));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await vi.waitFor(() => expect(h.commits.at(-1)).toBe(20n));
+    expect(h.inserts.slice(1).length).toBeLessThanOrEqual(2);
+    expect(h.inserts.flat()).toEqual(range(0, 19).map((r) => Number(r.offset)));
+  });
+
+  it('cuts the tail of a backlog at once when the partition reaches its end', async () => {
+    const h = harness({}, { maxRows: 10, maxBytes: 1e9, maxAgeMs: 60_000 });
+    h.sink.accept(range(0, 14), 14n, 30n); // a backlog: cut at 10 rows, 5 left
+    h.sink.accept(range(15, 29), 29n, 30n); // the end of it
+    await vi.waitFor(() => expect(h.commits.at(-1)).toBe(30n));
+    expect(h.inserts.flat()).toEqual(range(0, 29).map((r) => Number(r.offset)));
+  });
+
   it('commits offsets of batches that produced no rows', async () => {
     const h = harness();
     h.sink.accept([], 4n, 5n);

@@ -79,7 +79,11 @@ export class PartitionSink {
   private failed = false;
   /** Estimated bytes of rows buffered or being written by this partition. */
   private held = 0;
-  /** The last batch handed over ended before the partition's end: a backlog is being read (true at start). */
+  /**
+   * A backlog is being read: true at assignment and whenever a cut was forced by size (rows, bytes, memory)
+   * rather than by time. Merely ending a fetch short of the log end does not count: under steady load every
+   * partition does that most of the time, and treating it as a backlog turned each fetch into an insert.
+   */
   private behind = true;
   /** Reached the end after being behind: what is buffered goes out without waiting for the interval. */
   private caughtUp = false;
@@ -147,8 +151,10 @@ export class PartitionSink {
     // The end of a backlog: no more rows are coming right now, so waiting for the interval would only delay
     // the last ones. A consumer that keeps up stays at the end and batches by the interval as usual.
     const atEnd = highWatermark !== undefined && through + 1n >= highWatermark;
-    if (atEnd && this.behind) this.caughtUp = true;
-    this.behind = !atEnd;
+    if (atEnd && this.behind) {
+      this.caughtUp = true;
+      this.behind = false;
+    }
     this.buffer.add(fresh, through, this.now());
     this.hold(rowsMemory(fresh));
     this.schedule();
@@ -199,6 +205,7 @@ export class PartitionSink {
       // Records that produced no row (dead-lettered, already written) still have offsets to commit.
       if (!trigger && this.buffer.rowCount === 0 && this.buffer.hasPending() && this.pendingBatches === 0) trigger = 'interval';
       if (!trigger) break;
+      if (trigger === 'rows' || trigger === 'bytes' || trigger === 'memory') this.behind = true;
       this.enqueue(this.buffer.cut(trigger, now));
       if (!this.buffer.hasPending()) this.caughtUp = false;
     }

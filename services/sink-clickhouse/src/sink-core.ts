@@ -15,14 +15,19 @@ import {
   versionTimeMs,
   warehouseErrorLabel,
   type AvroLineReader,
+  type ProgressRecord,
   type Warehouse,
 } from '@ckt/warehouse';
 import type { SinkMetrics } from './metrics.ts';
 import type { BufferedRow, FlushLimits, RecordSource } from './partition-buffer.ts';
 import { PartitionSink } from './partition-sink.ts';
+import { GroupCommit } from './group-commit.ts';
 import { decodeLines, SINK_STAGE, type DecodedLine, type LineDecoder, type RecordDecode } from './record-decoder.ts';
 import { storeRecords } from './record-store.ts';
 import { Semaphore } from './semaphore.ts';
+
+/** How long the first progress row of a round waits for those of partitions still finishing their inserts. */
+const PROGRESS_LINGER_MS = 10;
 
 export interface SinkTable {
   topic: string;
@@ -104,6 +109,8 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
   /** Per topic, the progress read since the last assignment (shared by its partitions). */
   const progress = new Map<string, Promise<Map<number, bigint>>>();
   let control: ConsumerControl | undefined;
+  // Partitions flush on the same interval ticks, so their progress rows mostly share one insert.
+  const progressLog = new GroupCommit<ProgressRecord>((records) => recordProgress(warehouse, records), PROGRESS_LINGER_MS);
 
   const keyOf = (topic: string, partition: number) => `${topic}|${partition}`;
 
@@ -153,7 +160,7 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
       insert: (rows) => insertRows(context, partition, rows),
       loadWatermark: async () => (await watermarks(topic)).get(partition),
       recordProgress: ({ firstOffset, lastOffset, rows }) =>
-        recordProgress(warehouse, { topic, partition, firstOffset: String(firstOffset), lastOffset: String(lastOffset), rows }),
+        progressLog.submit({ topic, partition, firstOffset: String(firstOffset), lastOffset: String(lastOffset), rows }),
       deadLetter: (rejected) =>
         options.deadLetters.publish(
           rejected.map(({ row, error }) =>

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.ts';
+
+describe('group commit', () => {
+  it('writes items submitted during a write together in the next one, in order', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const group = new GroupCommit<number>(async (items) => {
+      writes.push(items);
+      if (writes.length === 1) await gate;
+    });
+    const first = group.submit(1);
+    const rest = [group.submit(2), group.submit(3), group.submit(4)];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(writes).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...rest]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('coalesces the submissions of the linger window into one write', async () => {
+    const writes: string[][] = [];
+    const group = new GroupCommit<string>(async (items) => void writes.push(items), 20);
+    const submitted = [group.submit('a')];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    submitted.push(group.submit('b'), group.submit('c'));
+    await Promise.all(submitted);
+    expect(writes).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('rejects every submitter of a failed write, and later submissions still go out', async () => {
+    let fail = true;
+    const writes: number[][] = [];
+    const group = new GroupCommit<number>(async (items) => {
+      if (fail) throw new Error('warehouse down');
+      writes.push(items);
+    });
+    const outcomes = await Promise.allSettled([group.submit(1), group.submit(2)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await group.submit(3);
+    expect(writes).toEqual([[3]]);
+  });
+});
