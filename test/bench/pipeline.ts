@@ -316,9 +316,18 @@ function freshnessBuckets(text: string): Map<number, number> {
   return buckets;
 }
 
+/** One retry: a kept-alive socket the service closes just as it is reused fails the first attempt. */
+async function scrape(url: string): Promise<string> {
+  try {
+    return await (await fetch(url)).text();
+  } catch {
+    return await (await fetch(url)).text();
+  }
+}
+
 async function snapshotMetrics(pipeline: RunningPipeline): Promise<MetricsSnapshot> {
   const services = Object.entries(pipeline.state().services);
-  const texts = await Promise.all(services.map(async ([name, s]) => [name, await (await fetch(`${s.metricsUrl}/metrics`)).text()] as const));
+  const texts = await Promise.all(services.map(async ([name, s]) => [name, await scrape(`${s.metricsUrl}/metrics`)] as const));
   const lag: Record<string, number> = {};
   const consumers: Record<string, ConsumerCounters> = {};
   let sinkText = '';

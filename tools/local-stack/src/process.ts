@@ -38,7 +38,9 @@ const STDERR_KEEP = 4000;
 /** `node --import tsx <file>`: runs a TypeScript entry in a child without a build step. */
 export function tsEntryCommand(file: string): { command: string; args: string[] } {
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { command: process.execPath, args: ['--import', tsxLoader, file] };
+  // Node refuses --cpu-prof in NODE_OPTIONS; CPU_PROFILE_DIR profiles every service (written on clean exit).
+  const profile = process.env.CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : [];
+  return { command: process.execPath, args: [...profile, '--import', tsxLoader, file] };
 }
 
 /**
