@@ -3,6 +3,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+# Applied by postinstall (patch-package): see patches/README.md.
+COPY patches patches
 COPY libs libs
 COPY services services
 COPY tools tools
