@@ -57,15 +57,24 @@ function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/**
+ * Rules of keys that do not depend on their parent (every key but `number`), by key as written. Payloads
+ * repeat the same few dozen keys; the bound keeps hostile input from growing the cache.
+ */
+const rulesSeen = new Map<string, KeyRule | null>();
+const RULES_SEEN_LIMIT = 10_000;
+
 /** The rule for a value under `key`, inside an object held under `parentKey` (undefined at the top). */
 export function ruleForKey(key: string, parentKey: string | undefined): KeyRule | undefined {
+  const seen = rulesSeen.get(key);
+  if (seen !== undefined) return seen ?? undefined;
   const normalised = normaliseKey(key);
-  const byName = RULES_BY_KEY[normalised];
-  if (byName) return byName;
   if (normalised === 'number' && parentKey !== undefined) {
     const parent = normaliseKey(parentKey);
     if (parent.includes('card')) return 'card_number';
     if (parent.includes('account') || parent.includes('bank')) return 'account_number';
   }
-  return EXEMPT_SNAKE_KEY.test(key) || EXEMPT_CAMEL_KEY.test(key) ? 'exempt' : undefined;
+  const rule = RULES_BY_KEY[normalised] ?? (EXEMPT_SNAKE_KEY.test(key) || EXEMPT_CAMEL_KEY.test(key) ? 'exempt' : undefined);
+  if (normalised !== 'number' && rulesSeen.size < RULES_SEEN_LIMIT) rulesSeen.set(key, rule ?? null);
+  return rule;
 }

@@ -81,6 +81,17 @@ describe('maskSensitive', () => {
     expect(maskedCount).toBe(9);
   });
 
+  it('judges `number` by its parent every time, whatever was masked before (key rules are remembered)', () => {
+    const payload = { order: { number: 'ORD-1' }, card: { number: '4111 1111 1111 1111' }, bank: { number: 'DE89370400440532013000' } };
+    for (let round = 0; round < 2; round++) {
+      const masked = maskSensitive(payload);
+      expect(masked.payload).toMatchObject({ order: { number: 'ORD-1' } });
+      expect(masked.maskedCount).toBe(2);
+      expect(JSON.stringify(masked.payload)).not.toContain('4111 1111 1111 1111');
+      expect(JSON.stringify(masked.payload)).not.toContain('0532013000');
+    }
+  });
+
   it('masks card numbers and IBANs in free text, and nowhere else', () => {
     const { payload, maskedCount } = maskSensitive({
       note: 'paid with 4111 1111 1111 1111 on 2025-03-27, refund to GB82 WEST 1234 5698 7654 32 please',
