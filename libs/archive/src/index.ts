@@ -4,7 +4,7 @@ export { createFileStore } from './file-store.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { createS3Store, s3ClientOptions, type S3StoreOptions } from './s3-store.ts';
 export { openObjectStore, parseArchiveUrl, type ArchiveTarget } from './open-store.ts';
-export { hourPrefix, hourSlotOf, objectKey, parseObjectKey, OBJECT_SUFFIX, OFFSET_DIGITS, type HourSlot, type ObjectId } from './layout.ts';
+export { hourPrefix, hourSlotOf, hourSlotOfIso, objectKey, parseObjectKey, OBJECT_SUFFIX, OFFSET_DIGITS, type HourSlot, type ObjectId } from './layout.ts';
 export {
   parseArchiveLine,
   serialiseLine,

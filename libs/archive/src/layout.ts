@@ -26,9 +26,11 @@ export interface HourSlot {
 
 /** UTC date and hour of a Kafka timestamp (milliseconds since the epoch, as kafkajs gives it). */
 export function hourSlotOf(timestampMs: number): HourSlot {
-  const iso = new Date(Number.isFinite(timestampMs) ? timestampMs : 0).toISOString();
-  return { date: iso.slice(0, 10), hour: iso.slice(11, 13) };
+  return hourSlotOfIso(new Date(Number.isFinite(timestampMs) ? timestampMs : 0).toISOString());
 }
+
+/** The same from the UTC ISO form an archive line already carries (`YYYY-MM-DDTHH:...Z`). */
+export const hourSlotOfIso = (iso: string): HourSlot => ({ date: iso.slice(0, 10), hour: iso.slice(11, 13) });
 
 export const hourPrefix = (topic: string, slot: HourSlot) => `${topic}/dt=${slot.date}/hour=${slot.hour}/`;
 

@@ -2,7 +2,7 @@ import type { Logger } from '@ckt/logging';
 import {
   decodeArchiveObject,
   gzipDeterministicAsync,
-  hourSlotOf,
+  hourSlotOfIso,
   objectKey,
   OBJECT_CONTENT_TYPE,
   serialiseLine,
@@ -127,8 +127,9 @@ export class PartitionArchiver {
     const offset = BigInt(record.offset);
     if (this.firstOffset === undefined || offset < this.firstOffset) this.restartAt(offset);
     if (this.nextOffset !== undefined && offset < this.nextOffset) return; // redelivered: already buffered or stored
-    const text = serialiseLine(toArchiveLine(this.topic, this.partition, record));
-    const slot = hourSlotOf(Number(record.timestamp));
+    const line = toArchiveLine(this.topic, this.partition, record);
+    const text = serialiseLine(line);
+    const slot = hourSlotOfIso(line.timestamp);
     this.pending.push({
       offset,
       slot: `${slot.date}/${slot.hour}`,
