@@ -171,6 +171,24 @@ async function runOpenLoop(bridgeUrl: string, traffic: StepTraffic, rate: number
   return { startMs, endMs: Math.max(...results.map((r) => r.doneMs)), results };
 }
 
+// ---------------------------------------------------------------------------------------------- machine speed
+
+/**
+ * A fixed single-threaded workload (JSON round trips of a checkout event), timed. This 2-core VM shares its host:
+ * the same pipeline has run 15-20 % slower at busier times, and this figure, taken just before each step while
+ * the pipeline is idle, says which kind of period a result came from (compare runs by it; best of 3).
+ */
+function calibrate(): number {
+  const event = { event_id: 'e-1', event_name: 'ticket_sale', event_timestamp: '2026-11-21T17:00:00.000Z', payload: { ticket_id: 't-1', price: '49.90', currency: 'EUR', customer: { id: 'c-1', email: 'a@b.c' } } };
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 100_000; i++) JSON.parse(JSON.stringify({ ...event, seq: i }));
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return Math.round(best);
+}
+
 // ---------------------------------------------------------------------------------------------- CPU from /proc
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -425,6 +443,8 @@ export function histogramQuantile(before: Map<number, number>, after: Map<number
 
 export interface StepResult {
   offeredEventsPerSec: number;
+  /** See calibrate(): this machine's speed just before the step (lower is faster). */
+  calibrationMs: number;
   seconds: number;
   sentEvents: number;
   acceptedEvents: number;
@@ -515,6 +535,7 @@ async function drain(ctx: StepContext, fromMs: number, rowsBefore: number, expec
 async function runStep(ctx: StepContext, rate: number, seconds: number, report: boolean): Promise<StepResult> {
   const { pipeline, options } = ctx;
   const traffic = buildTraffic(`bench-${ctx.runId}-${rate}-${seconds}`, Math.round(rate * seconds), options.batch);
+  const calibrationMs = calibrate();
   const startSnap = await snapshotMetrics(pipeline);
   const cpuBefore = sampleCpu(pipeline);
 
@@ -574,6 +595,7 @@ async function runStep(ctx: StepContext, rate: number, seconds: number, report: 
 
   const result: StepResult = {
     offeredEventsPerSec: rate,
+    calibrationMs,
     seconds: round(elapsed, 1),
     sentEvents: sent,
     acceptedEvents: accepted,
@@ -618,7 +640,8 @@ async function runStep(ctx: StepContext, rate: number, seconds: number, report: 
     );
     log(
       `  cpu cores: pipeline ${result.cpu.pipelineCores} (${fmt(result.cpu.byProcess)}), bench ${result.cpu.benchCores}, ` +
-        `machine busy ${result.cpu.machineBusyCores}/${os.cpus().length}, others ${result.cpu.otherCores}, loadavg ${result.cpu.loadavg1}`,
+        `machine busy ${result.cpu.machineBusyCores}/${os.cpus().length}, others ${result.cpu.otherCores}, loadavg ${result.cpu.loadavg1}, ` +
+        `calibration ${result.calibrationMs} ms`,
     );
     log(`  cores per 1k events/s: ${fmt(result.coresPer1kEventsPerSec)}`);
     log(`  stages: ${Object.entries(result.stages).map(([n, d]) => `${n} ${d.consumedPerSec}/s ${d.recordsPerBatch} rec/batch ${d.msPerBatch} ms/batch`).join(', ')}`);
