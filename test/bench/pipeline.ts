@@ -85,6 +85,8 @@ const ENVELOPE_TIMESTAMP = /^(\{"event_id":(?:"[^"\\]*"|\d+),"event_name":"[^"\\
 interface StepTraffic {
   bodies: string[];
   sizes: number[];
+  /** Warehouse rows each batch must produce (the generator's expectation for exactly these events). */
+  rows: number[];
 }
 
 function withTimestampSlot(record: GeneratedRecord): string {
@@ -95,27 +97,29 @@ function withTimestampSlot(record: GeneratedRecord): string {
 
 /** Valid events only, from a seed of their own (ids never collide across steps). */
 function buildTraffic(seed: string, total: number, batch: number): StepTraffic {
-  const bodies: string[] = [];
-  const sizes: number[] = [];
-  let pending: string[] = [];
+  const traffic: StepTraffic = { bodies: [], sizes: [], rows: [] };
+  let pending: GeneratedRecord[] = [];
   const cut = () => {
-    bodies.push(`[${pending.join(',')}]`);
-    sizes.push(pending.length);
+    traffic.bodies.push(`[${pending.map(withTimestampSlot).join(',')}]`);
+    traffic.sizes.push(pending.length);
+    traffic.rows.push(expectedRows(pending));
     pending = [];
   };
   for (const record of generateRecords({ seed, total, startTime: Date.now() })) {
-    pending.push(withTimestampSlot(record));
+    pending.push(record);
     if (pending.length === batch) cut();
   }
   if (pending.length > 0) cut();
-  return { bodies, sizes };
+  return traffic;
 }
 
-/** Warehouse rows per valid event, from the generator's own expectation (every row version is inserted). */
+/** Warehouse rows of these events, from the generator's own expectation (every row version is inserted). */
+const expectedRows = (records: GeneratedRecord[]): number => Object.values(expectedOutcome(records).rowVersions).reduce((a, b) => a + b, 0);
+
+/** Average rows per valid event: for rates and backlogs (exact counts come from each batch's expectation). */
 function rowsPerEvent(seed: string): number {
   const sample = [...generateRecords({ seed, total: 20_000 })];
-  const rows = Object.values(expectedOutcome(sample).rowVersions).reduce((a, b) => a + b, 0);
-  return rows / sample.length;
+  return expectedRows(sample) / sample.length;
 }
 
 // ---------------------------------------------------------------------------------------------- sending
@@ -123,6 +127,8 @@ function rowsPerEvent(seed: string): number {
 interface SendResult {
   events: number;
   accepted: number;
+  /** Rows the batch must produce when it was accepted whole (partly refused: unknown). */
+  rows: number | undefined;
   /** Status of the answer (null: no answer). */
   status: number | null;
   lateMs: number;
@@ -164,7 +170,8 @@ async function runOpenLoop(bridgeUrl: string, traffic: StepTraffic, rate: number
       const outcome = await http.send({ body, contentType: 'application/json' });
       let accepted = 0;
       if (outcome.delivered && outcome.responseBody) accepted = Number((JSON.parse(outcome.responseBody) as { accepted?: number }).accepted ?? 0);
-      results.push({ events: traffic.sizes[k] as number, accepted, status: outcome.status, lateMs, sentMs, doneMs: Date.now() });
+      const events = traffic.sizes[k] as number;
+      results.push({ events, accepted, rows: accepted === events ? traffic.rows[k] : undefined, status: outcome.status, lateMs, sentMs, doneMs: Date.now() });
     }
   };
   await Promise.all(Array.from({ length: senders }, sender));
@@ -573,9 +580,9 @@ async function runStep(ctx: StepContext, rate: number, seconds: number, report: 
   const lagGrowthPerSec: Record<string, number> = {};
   for (const name of Object.keys(endSnap.lag)) lagGrowthPerSec[name] = Math.round(slopePerSec(steady, (s) => s.lag[name] ?? 0) ?? 0);
   const acceptedPerSec = accepted / elapsed;
-  const expectedRowsPerSec = acceptedPerSec * ctx.rowsPerEvent;
+  const expectedRows = Math.round(run.results.reduce((sum, r) => sum + (r.rows ?? r.accepted * ctx.rowsPerEvent), 0));
+  const expectedRowsPerSec = accepted > 0 ? (acceptedPerSec * expectedRows) / accepted : 0;
 
-  const expectedRows = Math.round(accepted * ctx.rowsPerEvent);
   const maxWait = Math.max(60_000, seconds * 3000);
   const { drainMs, last } = await drain(ctx, run.endMs, startSnap.rowsWritten, expectedRows, maxWait);
 
