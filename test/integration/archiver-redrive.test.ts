@@ -2,13 +2,13 @@
 // republishes the selected ones to their source topic, and they are consumed back with their headers.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KafkaMessage } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
 import { createDeadLetterPublisher, createKafka, createPublisher, kafkaSchema, type Kafka, type Publisher } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import type { DlqReason } from '@ckt/domain';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
 import { withStack } from '../helpers/stack.ts';
+import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 
 const DLQ = 'checkout.dlq';
@@ -118,11 +118,7 @@ describe('redrive', () => {
     expect(await endOffsets(SOURCE)).toBe(2);
     expect(await endOffsets(OTHER_SOURCE)).toBe(0);
 
-    const received: KafkaMessage[] = [];
-    const consumer = kafka.consumer({ groupId: 'redrive-check', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250 });
-    await consumer.connect();
-    await consumer.subscribe({ topic: SOURCE, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
+    const { received, consumer } = await collectRecords(kafka, [SOURCE], 'redrive-check', ({ message }) => message);
     try {
       await until(() => received.length === 2, 'the redriven records');
     } finally {

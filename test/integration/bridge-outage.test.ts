@@ -1,12 +1,12 @@
 // A broker outage under the push API: requests get 503 with Retry-After (publish timeout, then a full
 // in-flight budget) and nothing that was answered 202 is lost once the broker is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Consumer } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
 import { createKafka, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { loadBridgeConfig, startBridge, type Bridge } from '@ckt/producer-bridge';
 import { withStack } from '../helpers/stack.ts';
+import { collectRecords } from '../helpers/topic-reader.ts';
 
 const RAW = 'outage.raw';
 const DLQ = 'outage.dlq';
@@ -72,19 +72,11 @@ async function postUntilAccepted(events: unknown[]): Promise<void> {
 
 async function readEventIds(expected: Set<string>): Promise<Set<string>> {
   const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
-  const consumer: Consumer = kafka.consumer({ groupId: 'outage-check', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
-  const seen = new Set<string>();
-  await consumer.connect();
-  await consumer.subscribe({ topic: RAW, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ message }) => {
-      seen.add(JSON.parse(message.value!.toString()).event_id as string);
-    },
-  });
-  for (let i = 0; i < 300 && [...expected].some((id) => !seen.has(id)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const { received, consumer } = await collectRecords(kafka, [RAW], 'outage-check', ({ message }) => JSON.parse(message.value!.toString()).event_id as string);
+  const seen = () => new Set(received);
+  for (let i = 0; i < 300 && [...expected].some((id) => !seen().has(id)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   await consumer.disconnect();
-  return seen;
+  return seen();
 }
 
 describe('broker outage', () => {

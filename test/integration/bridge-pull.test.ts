@@ -10,6 +10,7 @@ import { createKafka, DLQ_HEADER, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { decodeCursor, loadBridgeConfig, startBridge, type Bridge } from '@ckt/producer-bridge';
 import { withStack } from '../helpers/stack.ts';
+import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 
 const RAW = 'pull.raw';
@@ -42,7 +43,7 @@ interface Received {
   value: string | null;
   headers: Record<string, string>;
 }
-const received: Received[] = [];
+let received: Received[] = [];
 let consumer: Consumer;
 
 beforeAll(async () => {
@@ -65,16 +66,12 @@ beforeAll(async () => {
   api.url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}/api`;
 
   const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
-  consumer = kafka.consumer({ groupId: 'bridge-pull-test', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [RAW, DLQ, CURSOR], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, message }) => {
-      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-      received.push({ topic, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
-    },
-  });
+  ({ received, consumer } = await collectRecords(kafka, [RAW, DLQ, CURSOR], 'bridge-pull-test', ({ topic, message }) => ({
+    topic,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: headerText(message.headers),
+  })));
 });
 
 afterAll(async () => {

@@ -4,12 +4,13 @@
 import { gzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
 import { createKafka, DLQ_HEADER, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { loadBridgeConfig, startBridge, type Bridge } from '@ckt/producer-bridge';
 import { withStack } from '../helpers/stack.ts';
+import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 
 const RAW = 'push.raw';
 const DLQ = 'push.dlq';
@@ -28,7 +29,7 @@ const logger = createLogger('bridge-push-test', { LOG_LEVEL: 'silent' });
 let kafka: Kafka;
 let bridge: Bridge;
 let consumer: Consumer;
-const received: Received[] = [];
+let received: Received[] = [];
 
 interface Received {
   topic: string;
@@ -61,24 +62,19 @@ function bridgeConfig(overrides: Record<string, string> = {}) {
 beforeAll(async () => {
   kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
   bridge = await startBridge(bridgeConfig(), { logger });
-  consumer = kafka.consumer({ groupId: 'bridge-push-test', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [RAW, DLQ], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      received.push({ topic, partition, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: text(message.headers) });
-    },
-  });
+  ({ received, consumer } = await collectRecords(kafka, [RAW, DLQ], 'bridge-push-test', ({ topic, partition, message }) => ({
+    topic,
+    partition,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: headerText(message.headers),
+  })));
 });
 
 afterAll(async () => {
   await consumer?.disconnect();
   await bridge?.stop();
 });
-
-const text = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
 
 async function waitFor<T>(read: () => T[], count: number): Promise<T[]> {
   for (let i = 0; i < 300 && read().length < count; i++) await new Promise((resolve) => setTimeout(resolve, 50));

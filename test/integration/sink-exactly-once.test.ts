@@ -15,6 +15,7 @@ import { migrate, openWarehouse, OWNER_FILE } from '@ckt/warehouse';
 import { sinkSchema, startSink, type SinkService } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { withStack } from '../helpers/stack.ts';
+import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 
 const PARTITIONS = 2;
@@ -119,11 +120,7 @@ async function caughtUp(kafka: Kafka, groupId: string, topics: string[]): Promis
 }
 
 async function readTopic(kafka: Kafka, topic: string, expected: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${Date.now()}`, sessionTimeout: 6000, heartbeatInterval: 600 });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  const { received: messages, consumer } = await collectRecords(kafka, [topic], `reader-${Date.now()}`, ({ message }) => message);
   try {
     await until(async () => messages.length >= expected, `${expected} records on ${topic}`);
     await new Promise((r) => setTimeout(r, 300)); // anything beyond the expected records shows up too
