@@ -585,6 +585,12 @@ async function runStep(ctx: StepContext, rate: number, seconds: number, report: 
 
   const maxWait = Math.max(60_000, seconds * 3000);
   const { drainMs, last } = await drain(ctx, run.endMs, startSnap.rowsWritten, expectedRows, maxWait);
+  if (drainMs === null) {
+    // Not drained after the wait: say where the records are, and what the services logged (warn and above).
+    log(`  not drained after ${maxWait / 1000} s: rows ${last.rowsWritten - startSnap.rowsWritten}/${expectedRows}, lag ${fmt(last.lag)}`);
+    log(`  consumed: ${fmt(Object.fromEntries(Object.entries(last.consumers).map(([n, c]) => [n, c.messages - (startSnap.consumers[n]?.messages ?? 0)])))}`);
+    log(`  pipeline log tail:\n${ctx.pipeline.output().slice(-4000)}`);
+  }
 
   const freshRows = (last.freshness.get(Infinity) ?? 0) - (startSnap.freshness.get(Infinity) ?? 0);
   const maxLag: Record<string, number> = {};

@@ -15,7 +15,7 @@ import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface RouterBenchOptions {
   events: number;
-  /** Partitions of every topic; the mock keeps 5 MiB per partition, so keep events * ~300 B / partitions below that. */
+  /** Partitions of every topic; the mock keeps 64 MiB per partition (native/build.sh), so keep events * ~300 B / partitions below that. */
   partitions: number;
   /**
    * Records per partition in each pre-filled producer batch. The mock returns one producer batch per partition

@@ -32,7 +32,7 @@ export interface SinkBenchOptions {
    * without chDB in the process, i.e. the shape of a production sink talking to a ClickHouse server.
    */
   warehouse: 'chdb' | 'stub';
-  /** Partitions per dwh topic; the mock keeps 5 MiB per partition (about 25k rows of these here). */
+  /** Partitions per dwh topic; the mock keeps 64 MiB per partition (native/build.sh), about 800k rows of these here. */
   partitions: number;
   /** Records per producer request when pre-filling (consumer batches on the mock follow producer batches). */
   sendBatch: number;

@@ -14,7 +14,13 @@ RDK="$CACHE/librdkafka-2.15.1"
 
 say() { echo "[mock-kafka] $*"; }
 
-up_to_date() { [[ -x "$BIN" && "$BIN" -nt "$SRC" ]]; }
+# The mock keeps 5 MiB per partition and drops older record batches: a consumer further behind than that loses
+# records (kafkajs logs "Offset out of range"). That is about a second of the raw topic at 15k events/s, so the
+# source is built with a larger cap (held in memory, per partition). Real Kafka keeps what its retention says.
+MOCK_PARTITION_BYTES=$((64 * 1024 * 1024))
+MARK="$CACHE/mock-kafka.partition-bytes"
+
+up_to_date() { [[ -x "$BIN" && "$BIN" -nt "$SRC" && "$(cat "$MARK" 2>/dev/null)" == "$MOCK_PARTITION_BYTES" ]]; }
 
 if up_to_date; then exit 0; fi
 
@@ -49,7 +55,14 @@ if [[ ! -f "$RDK/src/librdkafka.a" ]]; then
   (cd "$RDK" && ./configure --disable-ssl --disable-gssapi --disable-sasl --disable-curl --disable-zstd \
       --disable-lz4-ext --disable-regex-ext --disable-syslog >"$CACHE/librdkafka-configure.log" 2>&1) \
     || { tail -n 30 "$CACHE/librdkafka-configure.log"; exit 1; }
-  say "compiling librdkafka (about a minute)"
+fi
+
+# Idempotent: sets the cap whatever it was (5 MiB as shipped, or an earlier build's value).
+sed -i -E "s/mpart->max_size = [^;]+;/mpart->max_size = $MOCK_PARTITION_BYTES;/" "$RDK/src/rdkafka_mock.c"
+grep -q "mpart->max_size = $MOCK_PARTITION_BYTES;" "$RDK/src/rdkafka_mock.c" \
+  || { say "could not set the mock's per-partition cap in $RDK/src/rdkafka_mock.c"; exit 1; }
+if [[ ! -f "$RDK/src/librdkafka.a" || "$RDK/src/rdkafka_mock.c" -nt "$RDK/src/librdkafka.a" ]]; then
+  say "compiling librdkafka (about a minute the first time)"
   (cd "$RDK" && make -j"$(nproc 2>/dev/null || echo 2)" libs >"$CACHE/librdkafka-make.log" 2>&1) \
     || { tail -n 30 "$CACHE/librdkafka-make.log"; exit 1; }
 fi
@@ -58,4 +71,5 @@ say "linking $BIN"
 TMP="$BIN.tmp.$$"
 cc -O2 -Wall -o "$TMP" "$SRC" -I"$RDK/src" "$RDK/src/librdkafka.a" -lpthread -lz -lm -ldl -lrt
 mv -f "$TMP" "$BIN"
-say "built"
+echo "$MOCK_PARTITION_BYTES" >"$MARK"
+say "built (mock keeps $((MOCK_PARTITION_BYTES / 1024 / 1024)) MiB per partition)"
