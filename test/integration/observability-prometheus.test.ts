@@ -17,7 +17,7 @@ const DASHBOARD = path.join(ROOT, 'deploy/grafana/dashboards/checkout-ingest.jso
 const CORE_PANELS = ['Events in at the bridge /s', 'Rows written /s by table', 'Dead letters /s by stage and reason', 'End-to-end freshness', 'Lag by group and topic'];
 /** Core panels whose value is a rate or a latency of the traffic, so it must be above zero (lag may be 0). */
 const POSITIVE_PANELS = CORE_PANELS.filter((title) => title !== 'Lag by group and topic');
-const SERVICES = ['producer-bridge', 'router', 'extractor', 'sink-clickhouse', 'dlq-archiver'];
+const SERVICES = ['producer-bridge', 'router', 'extractor', 'sink-clickhouse', 'dlq-archiver', 'raw-archiver'];
 const FAULTS = { duplicate: 2, malformed: 3, missing_field: 3, unknown_event: 3 };
 
 interface Panel {
@@ -170,6 +170,11 @@ describe('dashboard and alerts on a real Prometheus scraping the pipeline', () =
     const answer = await api<string[]>(`/api/v1/label/service/values?match[]=${encodeURIComponent('process_start_time_seconds')}`);
     expect(answer.status).toBe('success');
     expect(answer.data).toEqual(expect.arrayContaining(SERVICES));
+    // Each process names itself as it is deployed (the two archivers run the same code).
+    const series = await api<{ result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent('process_start_time_seconds')}`);
+    const named = series.data.result.map((sample) => [sample.metric.job, sample.metric.service]);
+    expect(named.length).toBeGreaterThanOrEqual(SERVICES.length);
+    expect(named.filter(([job, service]) => job !== service)).toEqual([]);
   });
 
   it('every panel query evaluates', async () => {

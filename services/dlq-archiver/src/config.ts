@@ -14,6 +14,9 @@ export const archiverEnv = {
   ...archiveEnv,
   /** The topic this instance archives: checkout.dlq (dead letters) or checkout.events.raw (raw archive). */
   ARCHIVE_TOPIC: field.text('checkout.dlq'),
+  /** How this instance names itself in logs, the metrics' `service` label and its Kafka client id (the raw
+   * archive runs the same code as `raw-archiver`). */
+  ARCHIVE_SERVICE_NAME: field.text('dlq-archiver'),
   /** Consumer group; default `archiver.<ARCHIVE_TOPIC>`, so the two uses never share offsets. */
   ARCHIVE_GROUP_ID: z.string().optional(),
   /** An object is closed at this many records. */

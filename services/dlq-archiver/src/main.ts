@@ -6,7 +6,7 @@ import { SERVICE, startArchiver } from './service.ts';
 
 runService(SERVICE, async () => {
   const config = loadConfig(archiverSchema);
-  const logger = createLogger(SERVICE, config);
+  const logger = createLogger(config.ARCHIVE_SERVICE_NAME, config);
   const archiver = await startArchiver(config, { logger });
   handleShutdown(logger, archiver.shutdownSteps);
   logger.info({ metrics: archiver.health.url, groupId: archiver.groupId }, 'archiver running');

@@ -41,9 +41,10 @@ const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
  * partition reads them again.
  */
 export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps = {}): Promise<Archiver> {
-  const logger = deps.logger ?? createLogger(SERVICE, config);
-  const registry = deps.registry ?? createMetricsRegistry(SERVICE);
-  const kafka = deps.kafka ?? createKafka(config, logger, `${config.KAFKA_CLIENT_ID}-${SERVICE}`);
+  const name = config.ARCHIVE_SERVICE_NAME;
+  const logger = deps.logger ?? createLogger(name, config);
+  const registry = deps.registry ?? createMetricsRegistry(name);
+  const kafka = deps.kafka ?? createKafka(config, logger, `${config.KAFKA_CLIENT_ID}-${name}`);
   const store = deps.store ?? openObjectStore(config);
   const topic = config.ARCHIVE_TOPIC;
   const groupId = groupIdOf(config);
