@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { createFileStore, createS3Store, decodeArchiveObject, gunzip, listAll, type ObjectStore } from '@ckt/archive';
+import { archiveSchema, createFileStore, decodeArchiveObject, gunzip, listAll, openObjectStore, type ObjectStore } from '@ckt/archive';
 import { DLQ_REASON_CODES } from '@ckt/domain';
 import { createKafka, createPublisher, kafkaSchema, type IHeaders, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
@@ -136,14 +136,8 @@ async function archiveAll(overrides: Record<string, string>): Promise<string> {
 beforeAll(async () => {
   const env = stack().env();
   kafka = createKafka(loadConfig(kafkaSchema, env), logger);
-  s3Store = createS3Store({
-    bucket: ARCHIVE_BUCKET,
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID ?? '', secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? '' },
-    forcePathStyle: true,
-    multipartPartBytes: 5 * 1024 * 1024,
-  });
+  // The store the archiver itself opens for this ARCHIVE_URL, with the smallest part size S3 allows.
+  s3Store = openObjectStore(loadConfig(archiveSchema, { ...env, ARCHIVE_URL: `s3://${ARCHIVE_BUCKET}`, S3_MULTIPART_PART_BYTES: String(5 * 1024 * 1024) }));
   const publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
   await publisher.connect();
   for (const partition of [0, 1]) {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { createS3Store, decodeArchiveObject, listAll, type ObjectStore } from '@ckt/archive';
+import { archiveSchema, decodeArchiveObject, listAll, openObjectStore, type ObjectStore } from '@ckt/archive';
 import { createKafka, createPublisher, kafkaSchema, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type StoredObject } from '@ckt/dlq-archiver';
@@ -88,14 +88,8 @@ function recording(store: ObjectStore, puts: Array<{ key: string; body: Buffer }
 beforeAll(() => {
   const env = stack().env();
   kafka = createKafka(loadConfig(kafkaSchema, env), logger);
-  s3Store = createS3Store({
-    bucket: ARCHIVE_BUCKET,
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID ?? '', secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? '' },
-    forcePathStyle: true,
-    multipartPartBytes: 5 * 1024 * 1024,
-  });
+  // The store the archiver itself opens for this ARCHIVE_URL, with the smallest part size S3 allows.
+  s3Store = openObjectStore(loadConfig(archiveSchema, { ...env, ARCHIVE_URL: `s3://${ARCHIVE_BUCKET}`, S3_MULTIPART_PART_BYTES: String(5 * 1024 * 1024) }));
 });
 afterAll(async () => {
   await s3Store?.close();

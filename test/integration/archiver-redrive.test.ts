@@ -1,13 +1,13 @@
 // Redrive end to end: dead letters are archived to s3rver by the archiver, `npm run redrive`'s script
 // republishes the selected ones to their source topic, and they are consumed back with their headers.
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { createDeadLetterPublisher, createKafka, createPublisher, kafkaSchema, type Kafka, type Publisher } from '@ckt/kafka';
+import { createDeadLetterPublisher } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import type { DlqReason } from '@ckt/domain';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
-import { withStack } from '../helpers/stack.ts';
+import { withBroker, withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -23,8 +23,6 @@ const stack = withStack({
   components: { registry: false },
 });
 const logger = createLogger('archiver-redrive-test', { LOG_LEVEL: 'silent' });
-let kafka: Kafka;
-let publisher: Publisher;
 
 const NOT_UTF8 = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0xff]);
 const letters: Array<{ key: string; value: string | Buffer; reason: DlqReason; topic: string; headers: Record<string, string | Buffer> }> = [
@@ -35,7 +33,7 @@ const letters: Array<{ key: string; value: string | Buffer; reason: DlqReason; t
 ];
 
 async function endOffsets(topic: string): Promise<number> {
-  const admin = kafka.admin();
+  const admin = broker.kafka.admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
@@ -59,16 +57,11 @@ function redrive(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
-beforeAll(async () => {
-  kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
-  publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
-  await publisher.connect();
-});
-afterAll(async () => publisher?.disconnect());
+const broker = withBroker(stack, logger);
 
 describe('redrive', () => {
   it('republishes archived dead letters to their source topic with the original key, value and headers', async () => {
-    const dead = createDeadLetterPublisher(publisher, { topic: DLQ, service: 'router' });
+    const dead = createDeadLetterPublisher(broker.publisher, { topic: DLQ, service: 'router' });
     await dead.publish(
       letters.map((l, i) => ({
         key: l.key,
@@ -94,7 +87,7 @@ describe('redrive', () => {
     const archiver = await startArchiver(config, { logger });
     try {
       await until(async () => {
-        const admin = kafka.admin();
+        const admin = broker.kafka.admin();
         await admin.connect();
         const [offsets] = await admin.fetchOffsets({ groupId: archiver.groupId, topics: [DLQ] }).finally(() => admin.disconnect());
         return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0) === letters.length;
@@ -118,7 +111,7 @@ describe('redrive', () => {
     expect(await endOffsets(SOURCE)).toBe(2);
     expect(await endOffsets(OTHER_SOURCE)).toBe(0);
 
-    const { received, consumer } = await collectRecords(kafka, [SOURCE], 'redrive-check', ({ message }) => message);
+    const { received, consumer } = await collectRecords(broker.kafka, [SOURCE], 'redrive-check', ({ message }) => message);
     try {
       await until(() => received.length === 2, 'the redriven records');
     } finally {

@@ -2,16 +2,15 @@
 // the registry, every dead-letter reason, secrets and payload values kept out of logs, and a restart
 // mid-stream that neither loses nor reorders a grain key's versions.
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Kafka } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
 import { catalogTopics, DEFAULT_TOPIC_NAMES, emailSha256, EXTRACTED_TABLES, type RowValues, type TopicNames } from '@ckt/domain';
-import { createKafka, createPublisher, DLQ_HEADER, kafkaSchema, type Publisher } from '@ckt/kafka';
+import { DLQ_HEADER } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createRowCodec, fromWireFormat } from '@ckt/schemas';
 import { extractorSchema, startExtractor, type ExtractorService } from '@ckt/extractor';
-import { withStack } from '../helpers/stack.ts';
+import { withBroker, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 
@@ -25,15 +24,7 @@ const stack = withStack({
 });
 
 const quiet = createLogger('extractor-test', { LOG_LEVEL: 'silent' });
-let kafka: Kafka;
-let publisher: Publisher;
-
-beforeAll(async () => {
-  kafka = createKafka(loadConfig(kafkaSchema, stack().env()), quiet);
-  publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
-  await publisher.connect();
-});
-afterAll(async () => publisher?.disconnect());
+const broker = withBroker(stack, quiet);
 
 function extractorConfig(names: TopicNames, groupId: string) {
   return loadConfig(extractorSchema, {
@@ -62,7 +53,7 @@ interface Received {
 }
 
 const collect = (topics: string[], groupId: string, decode?: (value: Buffer) => Promise<RowValues>) =>
-  collectRecords<Received>(kafka, topics, groupId, async ({ topic, message }) => ({
+  collectRecords<Received>(broker.kafka, topics, groupId, async ({ topic, message }) => ({
     topic,
     key: message.key?.toString() ?? null,
     value: message.value,
@@ -82,7 +73,7 @@ describe('extractor', () => {
   it('writes one Avro row per warehouse row, keyed by grain, and dead-letters bad events with the field named', async () => {
     const names = DEFAULT_TOPIC_NAMES;
     const familyTopic = (family: string) => `${names.familyPrefix}${family}`;
-    await publisher.sendBatch([
+    await broker.publisher.sendBatch([
       {
         topic: familyTopic('ticket'),
         messages: [
@@ -261,7 +252,7 @@ describe('extractor', () => {
       for (let seq = 0; seq < versions; seq += 4) {
         if (seq === versions / 2) await stopped;
         const messages = tickets.flatMap((t) => [0, 1, 2, 3].map((d) => routed(`c-${t}`, sale(t, seq + d), 'ticket_sale')));
-        await publisher.send(`${names.familyPrefix}ticket`, messages);
+        await broker.publisher.send(`${names.familyPrefix}ticket`, messages);
         await new Promise((r) => setTimeout(r, 10));
       }
     };

@@ -1,13 +1,12 @@
 // The router against the mock broker: routing by event name, every dead-letter reason, and a restart
 // mid-stream that neither loses nor reorders events per key.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kafka } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
 import { catalogTopics, DEFAULT_TOPIC_NAMES, type TopicNames } from '@ckt/domain';
-import { createKafka, createPublisher, DLQ_HEADER, kafkaSchema, type Publisher } from '@ckt/kafka';
+import { DLQ_HEADER } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { routerSchema, startRouter, type RouterService } from '@ckt/router';
-import { withStack } from '../helpers/stack.ts';
+import { withBroker, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 
@@ -24,15 +23,7 @@ const stack = withStack({
 });
 
 const logger = createLogger('router-test', { LOG_LEVEL: 'silent' });
-let kafka: Kafka;
-let publisher: Publisher;
-
-beforeAll(async () => {
-  kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
-  publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
-  await publisher.connect();
-});
-afterAll(async () => publisher?.disconnect());
+const broker = withBroker(stack, logger);
 
 function routerConfig(names: TopicNames, groupId: string) {
   return loadConfig(routerSchema, {
@@ -60,7 +51,7 @@ interface Received {
 }
 
 const collect = (topics: string[], groupId: string) =>
-  collectRecords<Received>(kafka, topics, groupId, ({ topic, partition, message }) => ({
+  collectRecords<Received>(broker.kafka, topics, groupId, ({ topic, partition, message }) => ({
     topic,
     partition,
     key: message.key?.toString() ?? null,
@@ -95,7 +86,7 @@ describe('router', () => {
       timestamp: String(1_743_108_517_000 + i),
       headers: { traceparent: `trace-${i}` },
     }));
-    await publisher.send(names.raw, sent);
+    await broker.publisher.send(names.raw, sent);
 
     const { received, consumer } = await collect(
       ['checkout', 'ticket', 'payment', 'customer', 'attraction'].map((f) => `${names.familyPrefix}${f}`).concat(names.dlq),
@@ -166,7 +157,7 @@ describe('router', () => {
         const messages = keys.flatMap((key) =>
           [0, 1, 2, 3, 4].map((d) => ({ key, value: envelope('checkout_started', `${key}-${seq + d}`, { checkout_id: key, seq: seq + d }) })),
         );
-        await publisher.send(names.raw, messages);
+        await broker.publisher.send(names.raw, messages);
         produced += messages.length;
         await new Promise((r) => setTimeout(r, 10));
       }
