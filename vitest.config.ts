@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Three suites: pure logic (unit), one service or library against the local stack (integration),
-// and the whole pipeline as a user runs it (e2e). Integration files each start their own stack on
-// ephemeral ports, so they can run in parallel.
+// and the whole pipeline as a user runs it (e2e). Integration files share one real Kafka broker and start
+// their own registry, S3 and warehouse on ephemeral ports, so they can run in parallel.
 export default defineConfig({
   test: {
     // The JSON report feeds scripts/test-summary.mjs (the "N passed, N failed" line CI reads).
@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // One real Kafka broker for the whole suite (files isolate themselves by topic and group names).
+          globalSetup: ['test/setup/kafka-broker.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',

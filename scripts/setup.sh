@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh Debian 12 machine, idempotently: system packages (as root),
-# npm dependencies, and the mock Kafka launcher. Called by `npm start`, `npm test` and `npm run bench`.
+# Installs what the project needs on a fresh Debian 12 machine, idempotently: system packages (as root), npm
+# dependencies, and the local Apache Kafka broker's classpath from Maven Central. Called by `npm start`,
+# `npm test` and `npm run bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-command -v gcc >/dev/null || missing+=(gcc)
-command -v make >/dev/null || missing+=(make)
-[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 # Prometheus and promtool: the dashboard and alert-rule tests run them (test/integration/observability-*).
 { command -v prometheus && command -v promtool; } >/dev/null || missing+=(prometheus)
 if ((${#missing[@]})); then
@@ -28,4 +26,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-bash tools/local-stack/native/build.sh
+# Real Apache Kafka (KRaft) for npm start, the tests and the benchmarks: Java and Maven through apt when
+# missing, the broker's jars from Maven Central (cached under .cache/kafka).
+bash tools/local-stack/kafka/install.sh

@@ -10,7 +10,7 @@ import { loadConfig } from '@ckt/config';
 import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
-import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
+import { startStack } from '@ckt/local-stack';
 import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface ArchiverBenchOptions {
@@ -50,7 +50,6 @@ function metricSum(text: string, name: string): number {
 }
 
 export async function runArchiverBench(o: ArchiverBenchOptions): Promise<ArchiverBenchSummary> {
-  await ensureMockKafkaBuilt();
   const stack = await startStack({ topics: [{ name: RAW, partitions: o.partitions }], components: { registry: false, s3: o.target === 's3' } });
   const logger = createLogger('archiver-bench', { LOG_LEVEL: 'warn' });
   try {

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '@ckt/config';
 import { createKafka, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
-import { ensureMockKafkaBuilt, repoRoot, startStack, tsEntryCommand } from '@ckt/local-stack';
+import { repoRoot, startStack, tsEntryCommand } from '@ckt/local-stack';
 import { envNumber, isMain, printSummary } from './harness.ts';
 
 export interface BridgeBenchOptions {
@@ -104,7 +104,6 @@ async function startBridgeProcess(env: Record<string, string>): Promise<{ child:
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 export async function runBridgeBench(options: BridgeBenchOptions): Promise<BridgeBenchSummary> {
-  await ensureMockKafkaBuilt();
   const stack = await startStack({
     topics: [
       { name: RAW, partitions: options.partitions },

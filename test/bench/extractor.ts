@@ -9,7 +9,7 @@ import { catalogTopics, DEFAULT_TOPIC_NAMES, FAMILIES, familyOf, familyTopic } f
 import { createKafka, createPublisher, kafkaSchema, type OutboundMessage } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createMetricsRegistry } from '@ckt/observability';
-import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
+import { startStack } from '@ckt/local-stack';
 import { extractorSchema, startExtractor } from '@ckt/extractor';
 import { benchEvent } from './router.ts';
 import { envNumber, isMain, printSummary } from './harness.ts';
@@ -43,7 +43,6 @@ export interface ExtractorBenchSummary {
 const counterTotal = async (counter: Counter): Promise<number> => (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
 
 export async function runExtractorBench(options: ExtractorBenchOptions): Promise<ExtractorBenchSummary> {
-  await ensureMockKafkaBuilt();
   const stack = await startStack({ topics: catalogTopics(options.partitions), components: { s3: false } });
   const logger = createLogger('bench', { LOG_LEVEL: 'warn' });
   try {

@@ -9,7 +9,7 @@ import { catalogTopics } from '@ckt/domain';
 import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createMetricsRegistry } from '@ckt/observability';
-import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
+import { startStack } from '@ckt/local-stack';
 import { routerSchema, startRouter } from '@ckt/router';
 import { envNumber, isMain, printSummary } from './harness.ts';
 
@@ -74,7 +74,6 @@ export function benchEvent(n: number): { key: string; value: string; eventName: 
 const counterTotal = async (counter: Counter): Promise<number> => (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
 
 export async function runRouterBench(options: RouterBenchOptions): Promise<RouterBenchSummary> {
-  await ensureMockKafkaBuilt();
   const topics = catalogTopics(options.partitions);
   const stack = await startStack({ topics, components: { registry: false, s3: false } });
   const logger = createLogger('bench', { LOG_LEVEL: 'warn' });

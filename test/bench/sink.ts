@@ -18,7 +18,7 @@ import { DEFAULT_TOPIC_NAMES, EXTRACTED_TABLES, catalogTopics, tableTopic } from
 import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createMetricsRegistry } from '@ckt/observability';
-import { ensureMockKafkaBuilt, startStack, tsEntryCommand } from '@ckt/local-stack';
+import { startStack, tsEntryCommand } from '@ckt/local-stack';
 import { createRowCodec } from '@ckt/schemas';
 import { sinkSchema, startSink } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
@@ -123,7 +123,6 @@ async function prefillInChild(env: Record<string, string>, options: SinkBenchOpt
 }
 
 export async function runSinkBench(options: SinkBenchOptions): Promise<SinkBenchSummary> {
-  await ensureMockKafkaBuilt();
   const topics = catalogTopics(options.partitions).filter((t) => t.name.startsWith(DEFAULT_TOPIC_NAMES.dwhPrefix) || t.name === DEFAULT_TOPIC_NAMES.dlq);
   const stack = await startStack({ topics, components: { s3: false } });
   const logger = createLogger('bench', { LOG_LEVEL: 'warn' });

@@ -1,19 +1,24 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig } from '@ckt/config';
 import { createKafka, createPublisher, kafkaSchema, type Kafka, type Publisher } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
-import { ensureMockKafkaBuilt, startStack } from '@ckt/local-stack';
+import { startStack } from '@ckt/local-stack';
 import type { Stack, StackOptions } from '@ckt/local-stack';
 
+export interface TestStackOptions extends Omit<StackOptions, 'kafka'> {
+  /** Start a Kafka cluster for this file alone (for tests that stop or kill brokers); default the run's broker. */
+  ownKafka?: { nodes: 1 | 3 };
+}
+
 /**
- * Starts a fresh local stack (ephemeral ports, temp data dir) before the file's tests and stops it after.
+ * Starts a fresh local stack (ephemeral ports, temp data dir) before the file's tests and stops it after. Kafka
+ * is the run's shared broker (test/setup/kafka-broker.ts) unless the file asks for its own.
  * Returns a getter, since the stack exists only once beforeAll has run.
  */
-export function withStack(opts: StackOptions): () => Stack {
+export function withStack(opts: TestStackOptions): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async () => {
-    if (opts.components?.kafka !== false) await ensureMockKafkaBuilt();
-    stack = await startStack(opts);
+    stack = await startStack({ ...opts, kafka: opts.ownKafka ?? { brokers: inject('kafkaBrokers') } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -15,7 +15,8 @@ import { ARCHIVE_BUCKET } from '@ckt/local-stack';
 import { withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 
-const TOPIC = 'checkout.dlq';
+// The run's broker is shared: this file's own dead-letter topic.
+const TOPIC = 'layout.checkout.dlq';
 const stack = withStack({ topics: [{ name: TOPIC, partitions: 2 }], components: { registry: false } });
 const logger = createLogger('archiver-layout-test', { LOG_LEVEL: 'silent' });
 const FAILED_AT = '2025-03-27T21:00:03.000Z';
@@ -86,10 +87,10 @@ function expectedLine(l: Letter, offset: number): string {
 
 const byPartition = (p: number) => LETTERS.filter((l) => l.partition === p);
 const EXPECTED: Record<string, string[]> = {
-  'checkout.dlq/dt=2025-03-27/hour=20/checkout.dlq+0+0000000000.ndjson.gz': byPartition(0).slice(0, 4).map((l, i) => expectedLine(l, i)),
-  'checkout.dlq/dt=2025-03-27/hour=20/checkout.dlq+0+0000000004.ndjson.gz': byPartition(0).slice(4, 5).map((l) => expectedLine(l, 4)),
-  'checkout.dlq/dt=2025-03-27/hour=20/checkout.dlq+1+0000000000.ndjson.gz': byPartition(1).map((l, i) => expectedLine(l, i)),
-  'checkout.dlq/dt=2025-03-27/hour=21/checkout.dlq+0+0000000005.ndjson.gz': byPartition(0).slice(5).map((l, i) => expectedLine(l, 5 + i)),
+  [`${TOPIC}/dt=2025-03-27/hour=20/${TOPIC}+0+0000000000.ndjson.gz`]: byPartition(0).slice(0, 4).map((l, i) => expectedLine(l, i)),
+  [`${TOPIC}/dt=2025-03-27/hour=20/${TOPIC}+0+0000000004.ndjson.gz`]: byPartition(0).slice(4, 5).map((l) => expectedLine(l, 4)),
+  [`${TOPIC}/dt=2025-03-27/hour=20/${TOPIC}+1+0000000000.ndjson.gz`]: byPartition(1).map((l, i) => expectedLine(l, i)),
+  [`${TOPIC}/dt=2025-03-27/hour=21/${TOPIC}+0+0000000005.ndjson.gz`]: byPartition(0).slice(5).map((l, i) => expectedLine(l, 5 + i)),
 };
 
 let kafka: Kafka;
@@ -156,20 +157,20 @@ describe('dlq-archiver object layout', () => {
   });
 
   it('writes gzip NDJSON objects with the exact keys and lines to S3, and counts them', async () => {
-    const metrics = await archiveAll({ ARCHIVE_GROUP_ID: 'archiver-s3' });
+    const metrics = await archiveAll({ ARCHIVE_GROUP_ID: 'layout.archiver-s3' });
     expect(await listAll(s3Store, `${TOPIC}/`)).toEqual(Object.keys(EXPECTED).sort());
     for (const [key, lines] of Object.entries(EXPECTED)) {
       const body = (await s3Store.get(key)) as Buffer;
       expect(gunzip(body).toString('utf8'), key).toBe(lines.map((l) => `${l}\n`).join(''));
     }
-    expect(metrics).toMatch(/archive_objects_written_total\{topic="checkout.dlq"[^}]*\} 4/);
-    expect(metrics).toMatch(/archive_records_total\{topic="checkout.dlq",reason="invalid_json"[^}]*\} 2/);
-    expect(metrics).toMatch(/archive_records_total\{topic="checkout.dlq",reason="schema_error"[^}]*\} 1/);
-    expect(metrics).toMatch(/archive_upload_seconds_count\{[^}]*topic="checkout.dlq"[^}]*\} 4/);
+    expect(metrics).toMatch(new RegExp(`archive_objects_written_total\\{topic="${TOPIC}"[^}]*\\} 4`));
+    expect(metrics).toMatch(new RegExp(`archive_records_total\\{topic="${TOPIC}",reason="invalid_json"[^}]*\\} 2`));
+    expect(metrics).toMatch(new RegExp(`archive_records_total\\{topic="${TOPIC}",reason="schema_error"[^}]*\\} 1`));
+    expect(metrics).toMatch(new RegExp(`archive_upload_seconds_count\\{[^}]*topic="${TOPIC}"[^}]*\\} 4`));
   });
 
   it('round-trips values and headers that are not UTF-8 through base64', async () => {
-    const [record] = decodeArchiveObject((await s3Store.get('checkout.dlq/dt=2025-03-27/hour=21/checkout.dlq+0+0000000005.ndjson.gz')) as Buffer);
+    const [record] = decodeArchiveObject((await s3Store.get(`${TOPIC}/dt=2025-03-27/hour=21/${TOPIC}+0+0000000005.ndjson.gz`)) as Buffer);
     expect(record?.value).toEqual(AVRO_ROW);
     expect(record?.headers['content-type']).toEqual(Buffer.from([0xc3, 0x28]));
     expect(record?.headers['dlq.reason']).toEqual(Buffer.from('schema_error'));
@@ -182,7 +183,7 @@ describe('dlq-archiver object layout', () => {
   });
 
   it('writes the same keys and bytes under a file:// directory', async () => {
-    await archiveAll({ ARCHIVE_GROUP_ID: 'archiver-file', ARCHIVE_URL: `file://${fileDir}` });
+    await archiveAll({ ARCHIVE_GROUP_ID: 'layout.archiver-file', ARCHIVE_URL: `file://${fileDir}` });
     const fileStore = createFileStore(fileDir);
     expect(await listAll(fileStore)).toEqual(Object.keys(EXPECTED).sort());
     for (const key of Object.keys(EXPECTED)) expect(await fileStore.get(key), key).toEqual(await s3Store.get(key));

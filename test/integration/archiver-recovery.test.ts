@@ -14,8 +14,8 @@ import { until } from '../helpers/wait.ts';
 
 const stack = withStack({
   topics: [
-    { name: 'crash.dlq', partitions: 1 },
-    { name: 'outage.dlq', partitions: 1 },
+    { name: 'recovery.crash.dlq', partitions: 1 },
+    { name: 'recovery.outage.dlq', partitions: 1 },
   ],
   components: { registry: false },
 });
@@ -98,7 +98,7 @@ afterAll(async () => {
 
 describe('dlq-archiver recovery', () => {
   it('after a crash between upload and commit, the next run rewrites the same key with the same bytes', async () => {
-    const topic = 'crash.dlq';
+    const topic = 'recovery.crash.dlq';
     await produce(topic, 0, 2);
     // First run: the two records are stored by the age rule, then the process "dies" before committing.
     let stored: StoredObject | undefined;
@@ -135,7 +135,7 @@ describe('dlq-archiver recovery', () => {
   });
 
   it('while S3 is down, retries with backoff, commits nothing, and then archives every record exactly once', async () => {
-    const topic = 'outage.dlq';
+    const topic = 'recovery.outage.dlq';
     const archiver = await startArchiver(archiverConfig(topic, { ARCHIVE_MAX_RECORDS: '5', ARCHIVE_MAX_AGE_MS: '300' }), { logger });
     const metric = async (name: string) => {
       const text = await (await fetch(`${archiver.health.url}/metrics`)).text();

@@ -11,9 +11,10 @@ import { withBroker, withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 
-const DLQ = 'checkout.dlq';
-const SOURCE = 'checkout.events.raw';
-const OTHER_SOURCE = 'checkout.events.ticket';
+// The run's broker is shared: this file's own topics and groups.
+const DLQ = 'redrive.checkout.dlq';
+const SOURCE = 'redrive.checkout.events.raw';
+const OTHER_SOURCE = 'redrive.checkout.events.ticket';
 const stack = withStack({
   topics: [
     { name: DLQ, partitions: 2 },
@@ -45,7 +46,7 @@ async function endOffsets(topic: string): Promise<number> {
 function redrive(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'services/dlq-archiver/src/redrive.ts', ...args], {
-      env: { ...process.env, ...stack().env(), LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...stack().env(), TOPIC_DLQ: DLQ, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -77,6 +78,7 @@ describe('redrive', () => {
     const config = loadConfig(archiverSchema, {
       ...stack().env(),
       ARCHIVE_TOPIC: DLQ,
+      ARCHIVE_GROUP_ID: 'redrive.dlq-archiver',
       ARCHIVE_MAX_AGE_MS: '200',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       LAG_POLL_MS: '0',
@@ -98,20 +100,20 @@ describe('redrive', () => {
 
     const filter = ['--topic', SOURCE, '--reason', 'invalid_payload', '--from', new Date(Date.now() - 3_600_000).toISOString()];
     const dry = await redrive([...filter, '--dry-run']);
-    expect(dry.stderr).toMatch(/archive object\(s\) of checkout\.dlq/);
+    expect(dry.stderr).toContain(`archive object(s) of ${DLQ}`);
     expect(dry.stdout).toContain('redrive (dry run, nothing published)');
     expect(dry.stdout).toMatch(/records matched: +2/);
     expect(dry.code).toBe(0);
 
     const run = await redrive(filter);
-    expect(run.stdout).toMatch(/republished: +2 \(checkout\.events\.raw=2\)/);
+    expect(run.stdout).toMatch(new RegExp(`republished: +2 \\(${SOURCE}=2\\)`));
     expect(run.stdout).toMatch(/by reason: +invalid_payload=2/);
     expect(run.code).toBe(0);
     // The dry run published nothing, and the filter left out the other reason and the other source topic.
     expect(await endOffsets(SOURCE)).toBe(2);
     expect(await endOffsets(OTHER_SOURCE)).toBe(0);
 
-    const { received, consumer } = await collectRecords(broker.kafka, [SOURCE], 'redrive-check', ({ message }) => message);
+    const { received, consumer } = await collectRecords(broker.kafka, [SOURCE], 'redrive.check', ({ message }) => message);
     try {
       await until(() => received.length === 2, 'the redriven records');
     } finally {

@@ -18,6 +18,8 @@ const stack = withStack({
     { name: DLQ, partitions: 1 },
   ],
   components: { registry: false, s3: false },
+  // This file kills its broker: a cluster of its own, not the run's shared one.
+  ownKafka: { nodes: 1 },
 });
 
 const logger = createLogger('bridge-outage-test', { LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' });
@@ -86,7 +88,7 @@ describe('broker outage', () => {
     expect(await post(before)).toMatchObject({ status: 202, body: { accepted: 20 } });
     accepted.push(before);
 
-    await stack().kafka.setBrokerDown(1);
+    await stack().kafka.cluster.stopNode(1, 'SIGKILL');
     const during = batch(20, 9000);
     const timedOut = await post(during);
     expect(timedOut).toMatchObject({ status: 503, retryAfter: '2', body: { error: 'broker_unavailable' } });
@@ -97,7 +99,7 @@ describe('broker outage', () => {
     const metrics = await (await fetch(`${bridge.healthUrl}/metrics`)).text();
     expect(Number(/bridge_inflight_bytes\{service="producer-bridge"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(8000);
 
-    await stack().kafka.setBrokerUp(1);
+    await stack().kafka.cluster.startNode(1);
     await postUntilAccepted(during);
     await postUntilAccepted(overflow);
     accepted.push(during, overflow);

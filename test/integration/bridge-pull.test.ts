@@ -1,4 +1,4 @@
-// Pull mode against the mock broker and a fake checkout API (node:http): pages published in order, malformed
+// Pull mode against a real Kafka broker and a fake checkout API (node:http): pages published in order, malformed
 // events dead-lettered, API errors retried, and a restart that resumes from the cursor stored in the
 // compacted cursor topic without skipping or re-publishing a page.
 import { createServer, type Server } from 'node:http';

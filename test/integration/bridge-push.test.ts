@@ -1,4 +1,4 @@
-// The producer bridge's push API against the mock broker: every answer code, the published records (key,
+// The producer bridge's push API against a real Kafka broker: every answer code, the published records (key,
 // normalised value, partition per key), masking of nested card data, dead letters with their headers,
 // metrics, and a graceful stop that finishes the request in flight.
 import { gzipSync } from 'node:zlib';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createConsumerRunner, createKafka, createPublisher, kafkaSchema, type Kafka } from '@ckt/kafka';
 import { loadConfig } from '@ckt/config';
 import { createLogger } from '@ckt/logging';
@@ -15,6 +15,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   stack = await startStack({
+    kafka: { brokers: inject('kafkaBrokers') },
     topics: [
       { name: 'runner.retry', partitions: 1 },
       { name: 'runner.sigterm', partitions: 1 },
@@ -54,7 +55,7 @@ describe('consumer runner contract', () => {
     const released = new Promise<void>((r) => (release = r));
     const runner = createConsumerRunner({
       kafka,
-      groupId: 'g-retry',
+      groupId: 'runner.g-retry',
       topics: ['runner.retry'],
       logger,
       sessionTimeoutMs: 6000,
@@ -69,9 +70,9 @@ describe('consumer runner contract', () => {
     try {
       await until(() => seen.length === 3, 'the third attempt');
       // Two attempts failed and the third is still working: nothing may be committed yet.
-      expect(await committed('g-retry', 'runner.retry')).toBe('-1');
+      expect(await committed('runner.g-retry', 'runner.retry')).toBe('-1');
       release();
-      await until(async () => (await committed('g-retry', 'runner.retry')) === '10', 'the commit');
+      await until(async () => (await committed('runner.g-retry', 'runner.retry')) === '10', 'the commit');
       const expected = Array.from({ length: 10 }, (_, i) => `m${i}`);
       expect(seen).toEqual([expected, expected, expected]);
     } finally {
@@ -80,11 +81,11 @@ describe('consumer runner contract', () => {
   });
 
   it('on SIGTERM mid-batch commits what finished, abandons the rest uncommitted, and loses nothing', async () => {
-    await produce('runner.sigterm', 3, 5);
+    await produce('runner.sigterm', 1, 5);
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'runner-')), 'done.txt');
     const worker = (slowFrom: number) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/runner-worker.ts'], {
-        env: { ...process.env, ...stack.env(), TOPIC: 'runner.sigterm', GROUP: 'g-sigterm', OUT_FILE: out, SLOW_FROM: String(slowFrom) },
+        env: { ...process.env, ...stack.env(), TOPIC: 'runner.sigterm', GROUP: 'runner.g-sigterm', OUT_FILE: out, SLOW_FROM: String(slowFrom) },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let stdout = '';
@@ -95,12 +96,16 @@ describe('consumer runner contract', () => {
     const doneOffsets = () => (existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n') : []);
 
     const first = worker(5);
+    // A real broker returns everything produced so far in one fetch: produce the slow records only once the
+    // first five are done, so they arrive as a batch of their own.
+    await until(async () => (await committed('runner.g-sigterm', 'runner.sigterm')) === '5', 'the first batch to be committed');
+    await produce('runner.sigterm', 2, 5);
     await until(() => first.output().includes('start 5-'), 'the slow batch to start');
     const code = exited(first.child);
     first.child.kill('SIGTERM');
     expect(await code).toBe(0);
     expect(doneOffsets()).toEqual(['0', '1', '2', '3', '4']);
-    expect(await committed('g-sigterm', 'runner.sigterm')).toBe('5');
+    expect(await committed('runner.g-sigterm', 'runner.sigterm')).toBe('5');
 
     const second = worker(-1);
     await until(() => doneOffsets().length === 15, 'all 15 records to be done', 60_000);
@@ -108,6 +113,6 @@ describe('consumer runner contract', () => {
     second.child.kill('SIGTERM');
     expect(await code2).toBe(0);
     expect(doneOffsets()).toEqual(Array.from({ length: 15 }, (_, i) => String(i)));
-    expect(await committed('g-sigterm', 'runner.sigterm')).toBe('15');
+    expect(await committed('runner.g-sigterm', 'runner.sigterm')).toBe('15');
   });
 });

@@ -1,11 +1,11 @@
-// The extractor against the mock broker and the registry double: family events -> Avro rows decoded through
+// The extractor against a real Kafka broker and the registry double: family events -> Avro rows decoded through
 // the registry, every dead-letter reason, secrets and payload values kept out of logs, and a restart
 // mid-stream that neither loses nor reorders a grain key's versions.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { loadConfig } from '@ckt/config';
-import { catalogTopics, DEFAULT_TOPIC_NAMES, emailSha256, EXTRACTED_TABLES, type RowValues, type TopicNames } from '@ckt/domain';
+import { catalogTopics, emailSha256, EXTRACTED_TABLES, type RowValues, type TopicNames } from '@ckt/domain';
 import { DLQ_HEADER } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createRowCodec, fromWireFormat } from '@ckt/schemas';
@@ -13,13 +13,15 @@ import { extractorSchema, startExtractor, type ExtractorService } from '@ckt/ext
 import { withBroker, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 import { collectRecords, headerText } from '../helpers/topic-reader.ts';
+import { testNames } from '../helpers/names.ts';
 
 const PARTITIONS = 2;
 const PEPPER = 'it-pepper-5f2c';
-const RESTART_NAMES: TopicNames = { ...DEFAULT_TOPIC_NAMES, familyPrefix: 'restart.events.', dwhPrefix: 'restart.dwh.', dlq: 'restart.dlq' };
+const NAMES = testNames('extractor');
+const RESTART_NAMES = testNames('extractor-restart');
 
 const stack = withStack({
-  topics: [...catalogTopics(PARTITIONS), ...catalogTopics(PARTITIONS, RESTART_NAMES).filter((t) => t.name.startsWith('restart.'))],
+  topics: [...catalogTopics(PARTITIONS, NAMES), ...catalogTopics(PARTITIONS, RESTART_NAMES)],
   components: { s3: false },
 });
 
@@ -71,7 +73,7 @@ const routed = (key: string, value: string, eventName: string) => ({ key, value,
 
 describe('extractor', () => {
   it('writes one Avro row per warehouse row, keyed by grain, and dead-letters bad events with the field named', async () => {
-    const names = DEFAULT_TOPIC_NAMES;
+    const names = NAMES;
     const familyTopic = (family: string) => `${names.familyPrefix}${family}`;
     await broker.publisher.sendBatch([
       {
@@ -124,7 +126,7 @@ describe('extractor', () => {
     ]);
     const expectedRows: { topic: string; key: string; values: RowValues }[] = [
       {
-        topic: 'dwh.fact_ticket_sale',
+        topic: `${NAMES.dwhPrefix}fact_ticket_sale`,
         key: 't-1',
         values: {
           ticket_id: 't-1', checkout_id: 'c-1', customer_id: 'u-1', attraction_id: 'a-1', sale_ts: '2025-03-27T20:48:30.123Z', sale_date_key: 20250327,
@@ -132,12 +134,12 @@ describe('extractor', () => {
         },
       },
       {
-        topic: 'dwh.fact_refund',
+        topic: `${NAMES.dwhPrefix}fact_refund`,
         key: 't-0|x-9',
         values: { ticket_id: 't-0', transaction_id: 'x-9', refund_amount: '10.00', currency: 'USD', reason: null, refund_ts: TS_UTC, event_id: 'e-tr' },
       },
       {
-        topic: 'dwh.fact_payment',
+        topic: `${NAMES.dwhPrefix}fact_payment`,
         key: 'x-1|triggered',
         values: {
           transaction_id: 'x-1', checkout_id: 'c-1', customer_id: 'u-1', status: 'triggered', amount: '99.80', currency: 'EUR', processor: 'adyen',
@@ -145,7 +147,7 @@ describe('extractor', () => {
         },
       },
       {
-        topic: 'dwh.fact_payment',
+        topic: `${NAMES.dwhPrefix}fact_payment`,
         key: 'x-1|succeeded',
         values: {
           transaction_id: 'x-1', checkout_id: null, customer_id: null, status: 'succeeded', amount: '99.80', currency: 'EUR', processor: 'adyen',
@@ -153,7 +155,7 @@ describe('extractor', () => {
         },
       },
       {
-        topic: 'dwh.dim_customer',
+        topic: `${NAMES.dwhPrefix}dim_customer`,
         key: `u-1|${TS_UTC}`,
         values: {
           customer_id: 'u-1', email_sha256: emailSha256('ann.lee@example.com', PEPPER), country: 'DE', city: 'Berlin', birth_year: 1990,
@@ -161,7 +163,7 @@ describe('extractor', () => {
         },
       },
       {
-        topic: 'dwh.fact_checkout',
+        topic: `${NAMES.dwhPrefix}fact_checkout`,
         key: 'c-1|completed',
         values: {
           checkout_id: 'c-1', customer_id: 'u-1', step: 'completed', channel: null, total_amount: '99.80', currency: 'EUR', ticket_count: 2,
@@ -169,7 +171,7 @@ describe('extractor', () => {
         },
       },
       {
-        topic: 'dwh.dim_attraction',
+        topic: `${NAMES.dwhPrefix}dim_attraction`,
         key: `a-1|${TS_UTC}`,
         values: { attraction_id: 'a-1', name: 'Tower', category: null, venue: null, city: null, country: null, capacity: 300, valid_from: TS_UTC, event_id: 'e-ac' },
       },
@@ -184,10 +186,10 @@ describe('extractor', () => {
 
     const logs: string[] = [];
     const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => (logs.push(chunk.toString()), done()) }));
-    const { received, consumer } = await collect([...EXTRACTED_TABLES.map((t) => `${names.dwhPrefix}${t}`), names.dlq], 'extractor-test-reader');
+    const { received, consumer } = await collect([...EXTRACTED_TABLES.map((t) => `${names.dwhPrefix}${t}`), names.dlq], NAMES.group('reader'));
     let extractor: ExtractorService | undefined;
     try {
-      extractor = await startExtractor(extractorConfig(names, 'extractor-it'), { logger });
+      extractor = await startExtractor(extractorConfig(names, NAMES.group('extractor')), { logger });
       await until(() => received.length === expectedRows.length + expectedDead.length, 'every row and dead letter');
 
       const decoder = createRowCodec({ registryUrl: stack().registryUrl });
@@ -205,7 +207,7 @@ describe('extractor', () => {
         expect(fromWireFormat(r.value ?? Buffer.alloc(0)).schemaId).toBe(extractor.schemaIds.get(table));
       }
       const subjects = (await (await fetch(`${stack().registryUrl}/subjects`)).json()) as string[];
-      expect(subjects).toEqual(expect.arrayContaining(EXTRACTED_TABLES.map((t) => `dwh.${t}-value`)));
+      expect(subjects).toEqual(expect.arrayContaining(EXTRACTED_TABLES.map((t) => `${names.dwhPrefix}${t}-value`)));
 
       const dead = received.filter((r) => r.topic === names.dlq);
       for (const expected of expectedDead) {
@@ -223,7 +225,7 @@ describe('extractor', () => {
       expect((await fetch(`${extractor.health.url}/readyz`)).status).toBe(200);
       const metrics = await (await fetch(`${extractor.health.url}/metrics`)).text();
       expect(metrics).toContain('pipeline_dead_letters_total{stage="extractor",reason="invalid_payload",service="extractor"} 2');
-      expect(metrics).toContain('pipeline_records_out_total{topic="dwh.fact_payment",service="extractor"} 2');
+      expect(metrics).toContain(`pipeline_records_out_total{topic="${names.dwhPrefix}fact_payment",service="extractor"} 2`);
     } finally {
       await extractor?.stop();
       await consumer.disconnect();
@@ -258,18 +260,18 @@ describe('extractor', () => {
     };
 
     const decoder = createRowCodec({ registryUrl: stack().registryUrl });
-    const { received, consumer } = await collect([`${names.dwhPrefix}fact_ticket_sale`], 'restart-reader', decoder.decode);
+    const { received, consumer } = await collect([`${names.dwhPrefix}fact_ticket_sale`], RESTART_NAMES.group('reader'), decoder.decode);
     const eventIds = () => new Set(received.map((r) => r.row?.event_id));
     let producing: Promise<void> = Promise.resolve();
     try {
-      const first = await startExtractor(extractorConfig(names, 'extractor-restart'), { logger: quiet });
+      const first = await startExtractor(extractorConfig(names, RESTART_NAMES.group('extractor')), { logger: quiet });
       producing = produce();
       await until(() => received.length >= total / 4, 'a quarter of the stream');
       await first.stop();
       firstStopped();
       expect(received.length).toBeLessThan(total);
 
-      const second = await startExtractor(extractorConfig(names, 'extractor-restart'), { logger: quiet });
+      const second = await startExtractor(extractorConfig(names, RESTART_NAMES.group('extractor')), { logger: quiet });
       try {
         await producing;
         await until(() => eventIds().size === total, 'every row after the restart', 90_000);

@@ -4,21 +4,24 @@
 import { describe, expect, it } from 'vitest';
 import type { IHeaders } from 'kafkajs';
 import { loadConfig } from '@ckt/config';
-import { catalogTopics, DEFAULT_TOPIC_NAMES, type RowValues } from '@ckt/domain';
+import { catalogTopics, type RowValues } from '@ckt/domain';
 import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createRowCodec, rowTypeFor, TABLE_SCHEMAS, toWireFormat, type AvroRecordSchema } from '@ckt/schemas';
 import { extractorSchema, startExtractor } from '@ckt/extractor';
 import { withStack } from '../helpers/stack.ts';
+import { testNames } from '../helpers/names.ts';
 
-const stack = withStack({ topics: catalogTopics(1), components: { s3: false } });
+const NAMES = testNames('evolution');
+const stack = withStack({ topics: catalogTopics(1, NAMES), components: { s3: false } });
 const logger = createLogger('evolution-test', { LOG_LEVEL: 'silent' });
 
 const config = (dwhPrefix: string) =>
   loadConfig(extractorSchema, {
     ...stack().env(),
+    ...NAMES.env(),
     TOPIC_DWH_PREFIX: dwhPrefix,
-    EXTRACTOR_GROUP_ID: 'evolution-it',
+    EXTRACTOR_GROUP_ID: NAMES.group('extractor'),
     EXTRACTOR_EMAIL_PEPPER: 'p',
     TOPIC_PARTITIONS: '1',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
@@ -48,7 +51,7 @@ describe('extractor schema evolution', () => {
     const current = TABLE_SCHEMAS.dim_customer;
     // The deployed version before `city` was added.
     const previous: AvroRecordSchema = { ...current, fields: current.fields.filter((f) => f.name !== 'city') };
-    const previousId = await registerRaw('dwh.dim_customer-value', previous);
+    const previousId = await registerRaw(`${NAMES.dwhPrefix}dim_customer-value`, previous);
 
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
     const publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
@@ -57,16 +60,16 @@ describe('extractor schema evolution', () => {
       customer_id: 'u-old', email_sha256: null, country: 'NL', birth_year: null, marketing_opt_in: false,
       valid_from: '2025-01-01T00:00:00.000Z', event_id: 'e-old',
     };
-    await publisher.send('dwh.dim_customer', [{ key: 'u-old', value: toWireFormat(previousId, rowTypeFor(previous).toBuffer(oldRow)) }]);
+    await publisher.send(`${NAMES.dwhPrefix}dim_customer`, [{ key: 'u-old', value: toWireFormat(previousId, rowTypeFor(previous).toBuffer(oldRow)) }]);
 
-    const extractor = await startExtractor(config(DEFAULT_TOPIC_NAMES.dwhPrefix), { logger });
-    const consumer = kafka.consumer({ groupId: 'evolution-reader', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250 });
+    const extractor = await startExtractor(config(NAMES.dwhPrefix), { logger });
+    const consumer = kafka.consumer({ groupId: NAMES.group('reader'), sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 250 });
     try {
       const newId = extractor.schemaIds.get('dim_customer');
       expect(newId).not.toBe(previousId);
-      expect((await registry('GET', '/subjects/dwh.dim_customer-value/versions')).json).toEqual([1, 2]);
+      expect((await registry('GET', `/subjects/${NAMES.dwhPrefix}dim_customer-value/versions`)).json).toEqual([1, 2]);
 
-      await publisher.send('checkout.events.customer', [
+      await publisher.send(`${NAMES.familyPrefix}customer`, [
         {
           key: 'u-new',
           value: JSON.stringify({ event_id: 'e-new', event_name: 'customer_updated', event_timestamp: '2025-03-27T20:48:37Z', payload: { customer_id: 'u-new', city: 'Utrecht' } }),
@@ -75,7 +78,7 @@ describe('extractor schema evolution', () => {
       ]);
       const values: Buffer[] = [];
       await consumer.connect();
-      await consumer.subscribe({ topic: 'dwh.dim_customer', fromBeginning: true });
+      await consumer.subscribe({ topic: `${NAMES.dwhPrefix}dim_customer`, fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void (message.value && values.push(message.value)) });
       const deadline = Date.now() + 60_000;
       while (values.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -103,10 +106,10 @@ describe('extractor schema evolution', () => {
       ...current,
       fields: current.fields.map((f) => (f.name === 'refund_amount' ? { ...f, type: 'long' } : f)),
     } as AvroRecordSchema;
-    await registerRaw('bad.fact_refund-value', deployed);
+    await registerRaw('evolution-bad.fact_refund-value', deployed);
 
-    const started = startExtractor(config('bad.'), { logger });
-    await expect(started).rejects.toThrow(/subject bad\.fact_refund-value \(HTTP 409\)/);
-    expect((await registry('GET', '/subjects/bad.fact_refund-value/versions')).json).toEqual([1]);
+    const started = startExtractor(config('evolution-bad.'), { logger });
+    await expect(started).rejects.toThrow(/subject evolution-bad\.fact_refund-value \(HTTP 409\)/);
+    expect((await registry('GET', '/subjects/evolution-bad.fact_refund-value/versions')).json).toEqual([1]);
   });
 });

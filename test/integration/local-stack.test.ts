@@ -19,6 +19,8 @@ const stack = withStack({
     { name: 'it.orders', partitions: 3 },
     { name: 'it.outage', partitions: 1 },
   ],
+  // This file stops its broker: a cluster of its own, not the run's shared one.
+  ownKafka: { nodes: 1 },
 });
 
 const kafkaClient = (clientId: string): Kafka =>
@@ -30,11 +32,11 @@ const kafkaClient = (clientId: string): Kafka =>
     retry: { retries: 5, initialRetryTime: 100 },
   });
 
-describe('mock Kafka', () => {
+describe('Apache Kafka (local cluster)', () => {
   it('produces and consumes through a consumer group and commits offsets', async () => {
     const kafka = kafkaClient('it-groups');
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    // A short fetch wait: disconnect waits for the in-flight fetch, which the mock holds for maxWaitTimeInMs.
+    // A short fetch wait: disconnect waits for the in-flight fetch, which the broker holds for maxWaitTimeInMs.
     const consumer = kafka.consumer({
       groupId: 'it-group',
       sessionTimeout: 6000,
@@ -94,11 +96,11 @@ describe('mock Kafka', () => {
     await producer.connect();
     try {
       await producer.send({ topic: 'it.outage', acks: -1, messages: [{ value: 'before' }] });
-      await stack().kafka.setBrokerDown(1);
+      await stack().kafka.cluster.stopNode(1, 'SIGKILL');
       await expect(
         producer.send({ topic: 'it.outage', acks: -1, messages: [{ value: 'during' }] }),
       ).rejects.toThrow(/ECONNREFUSED/);
-      await stack().kafka.setBrokerUp(1);
+      await stack().kafka.cluster.startNode(1);
       const [result] = await producer.send({ topic: 'it.outage', acks: -1, messages: [{ value: 'after' }] });
       expect(result?.errorCode).toBe(0);
     } finally {

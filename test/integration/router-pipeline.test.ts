@@ -1,23 +1,25 @@
-// The router against the mock broker: routing by event name, every dead-letter reason, and a restart
+// The router against a real Kafka broker: routing by event name, every dead-letter reason, and a restart
 // mid-stream that neither loses nor reorders events per key.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { catalogTopics, DEFAULT_TOPIC_NAMES, type TopicNames } from '@ckt/domain';
+import { catalogTopics, type TopicNames } from '@ckt/domain';
 import { DLQ_HEADER } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { routerSchema, startRouter, type RouterService } from '@ckt/router';
 import { withBroker, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
+import { testNames } from '../helpers/names.ts';
 import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 
 const PARTITIONS = 3;
+const NAMES = testNames('router');
 /** Second set of topics for the restart scenario, so its group and counts start from zero. */
-const RESTART_NAMES: TopicNames = { ...DEFAULT_TOPIC_NAMES, raw: 'restart.raw', familyPrefix: 'restart.events.', dlq: 'restart.dlq' };
+const RESTART_NAMES = testNames('router-restart');
 
 const stack = withStack({
   topics: [
-    ...catalogTopics(PARTITIONS),
-    ...catalogTopics(PARTITIONS, RESTART_NAMES).filter((t) => t.name.startsWith('restart.')),
+    ...catalogTopics(PARTITIONS, NAMES),
+    ...catalogTopics(PARTITIONS, RESTART_NAMES),
   ],
   components: { registry: false, s3: false },
 });
@@ -65,7 +67,7 @@ const envelope = (eventName: string, id: string, payload: object) =>
 
 describe('router', () => {
   it('routes each event unchanged to its family topic and dead-letters bad records with their headers', async () => {
-    const names = DEFAULT_TOPIC_NAMES;
+    const names = NAMES;
     const good = [
       { key: 'c-1', value: envelope('checkout_started', 'e1', { checkout_id: 'c-1', customer_id: 'u-1' }), family: 'checkout' },
       { key: 'c-1', value: envelope('ticket_sale', 'e2', { checkout_id: 'c-1', ticket_id: 't-1' }), family: 'ticket' },
@@ -90,24 +92,24 @@ describe('router', () => {
 
     const { received, consumer } = await collect(
       ['checkout', 'ticket', 'payment', 'customer', 'attraction'].map((f) => `${names.familyPrefix}${f}`).concat(names.dlq),
-      'router-test-reader',
+      NAMES.group('reader'),
     );
     let router: RouterService | undefined;
     try {
-      router = await startRouter(routerConfig(names, 'router-it'));
+      router = await startRouter(routerConfig(names, NAMES.group('router-it')));
       await until(() => received.length === sent.length, 'every routed record and dead letter');
 
       good.forEach((m, i) => {
         const out = received.find((r) => r.value === m.value);
         expect(out, `event ${i}`).toMatchObject({
-          topic: `checkout.events.${m.family}`,
+          topic: `${names.familyPrefix}${m.family}`,
           key: m.key,
           timestamp: sent[i]?.timestamp,
           headers: { traceparent: `trace-${i}`, event_name: JSON.parse(m.value).event_name },
         });
       });
       // Same key, same family -> one partition, in the order produced.
-      const c1Checkout = received.filter((r) => r.topic === 'checkout.events.checkout' && r.key === 'c-1');
+      const c1Checkout = received.filter((r) => r.topic === `${names.familyPrefix}checkout` && r.key === 'c-1');
       expect(c1Checkout.map((r) => JSON.parse(r.value ?? '').event_id)).toEqual(['e1', 'e4']);
 
       const dead = received.filter((r) => r.topic === names.dlq);
@@ -134,7 +136,7 @@ describe('router', () => {
         expect(metrics).toContain(`pipeline_dead_letters_total{stage="router",reason="${reason}",service="router"} 1`);
       }
       expect(metrics).toContain(`pipeline_records_in_total{topic="${names.raw}",service="router"} ${sent.length}`);
-      expect(metrics).toContain(`pipeline_records_out_total{topic="checkout.events.checkout",service="router"} 3`);
+      expect(metrics).toContain(`pipeline_records_out_total{topic="${names.familyPrefix}checkout",service="router"} 3`);
     } finally {
       await router?.stop();
       await consumer.disconnect();
@@ -163,17 +165,17 @@ describe('router', () => {
       }
     };
 
-    const { received, consumer } = await collect([`${names.familyPrefix}checkout`], 'restart-reader');
+    const { received, consumer } = await collect([`${names.familyPrefix}checkout`], RESTART_NAMES.group('reader'));
     let producing: Promise<void> = Promise.resolve();
     try {
-      const first = await startRouter(routerConfig(names, 'router-restart'));
+      const first = await startRouter(routerConfig(names, RESTART_NAMES.group('router')));
       producing = produce();
       await until(() => received.length >= total / 4, 'a quarter of the stream');
       await first.stop();
       firstStopped();
       expect(received.length).toBeLessThan(total);
 
-      const second = await startRouter(routerConfig(names, 'router-restart'));
+      const second = await startRouter(routerConfig(names, RESTART_NAMES.group('router')));
       try {
         await producing;
         expect(produced).toBe(total);

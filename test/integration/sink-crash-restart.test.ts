@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { DEFAULT_TOPIC_NAMES, EXTRACTED_TABLES, catalogTopics, tableTopic } from '@ckt/domain';
+import { EXTRACTED_TABLES, catalogTopics, tableTopic } from '@ckt/domain';
 import { createKafka, createPublisher, kafkaSchema, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { repoRoot, tsEntryCommand } from '@ckt/local-stack';
@@ -16,14 +16,16 @@ import { createRowCodec, type RowCodec } from '@ckt/schemas';
 import { OWNER_FILE } from '@ckt/warehouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { withStack } from '../helpers/stack.ts';
+import { testNames } from '../helpers/names.ts';
 import { until } from '../helpers/wait.ts';
 
 const PARTITIONS = 2;
 const PER_WAVE = 150; // rows per table per wave
 const KILLS = 3;
 const logger = createLogger('sink-crash-test', { LOG_LEVEL: 'silent' });
+const NAMES = testNames('sink-crash');
 const stack = withStack({
-  topics: catalogTopics(PARTITIONS).filter((t) => t.name.startsWith('dwh.') || t.name === DEFAULT_TOPIC_NAMES.dlq),
+  topics: catalogTopics(PARTITIONS, NAMES).filter((t) => t.name.startsWith(NAMES.dwhPrefix) || t.name === NAMES.dlq),
   components: { s3: false },
 });
 
@@ -37,12 +39,13 @@ function childEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
     ...stack().env(),
+    ...NAMES.env(),
     METRICS_PORT: '0',
     METRICS_HOST: '127.0.0.1',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     TOPIC_PARTITIONS: String(PARTITIONS),
     LAG_POLL_MS: '0',
-    SINK_GROUP_ID: 'sink-crash',
+    SINK_GROUP_ID: NAMES.group('sink-crash'),
     SINK_FLUSH_ROWS: '25',
     SINK_FLUSH_INTERVAL_MS: '50',
     SINK_RETRY_INITIAL_MS: '50',
@@ -102,7 +105,7 @@ async function produceWave(kafka: Kafka, codec: RowCodec, wave: number): Promise
     // Several producer batches, so the sink sees several fetches per partition.
     for (let i = 0; i < rows.length; i += 30) {
       await publisher.send(
-        tableTopic(DEFAULT_TOPIC_NAMES, table),
+        tableTopic(NAMES, table),
         rows.slice(i, i + 30).map((values) => ({ key: sampleKey(table, values), value: codec.encode(table, values) })),
       );
     }
@@ -114,7 +117,7 @@ describe('ClickHouse sink killed mid-batch', () => {
   it('ends with exact counts after repeated SIGKILLs and restarts', async () => {
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
     const codec = createRowCodec({ registryUrl: stack().registryUrl });
-    await codec.registerTableSchemas(EXTRACTED_TABLES, DEFAULT_TOPIC_NAMES);
+    await codec.registerTableSchemas(EXTRACTED_TABLES, NAMES);
     let midBatchKills = 0;
 
     const allRows = `SELECT ${EXTRACTED_TABLES.map((t) => `(SELECT count() FROM dwh.${t})`).join(' + ')} AS c`;

@@ -1,4 +1,4 @@
-// The ClickHouse sink on the local stack (mock Kafka, registry double, embedded chDB), in-process:
+// The ClickHouse sink on the local stack (real Kafka, registry double, embedded chDB), in-process:
 // every table gets its rows under FINAL; duplicate deliveries collapse; bad records are dead-lettered while the
 // rest of their batch is written; a replay from offset 0 under a new consumer group (with different batch cuts)
 // leaves raw row counts unchanged; the read-only query route answers while the sink holds the directory.
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { loadConfig } from '@ckt/config';
-import { DEFAULT_TOPIC_NAMES, EXTRACTED_TABLES, catalogTopics, tableTopic, type ExtractedTableName } from '@ckt/domain';
+import { EXTRACTED_TABLES, catalogTopics, tableTopic, type ExtractedTableName } from '@ckt/domain';
 import { createKafka, createPublisher, DLQ_HEADER, kafkaSchema, type Kafka, type KafkaMessage } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { avroOptions, createRowCodec, loadTableSchema, type RowCodec } from '@ckt/schemas';
@@ -17,22 +17,25 @@ import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing
 import { withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
+import { testNames } from '../helpers/names.ts';
 
 const PARTITIONS = 2;
 const ROWS = 40; // grains per table
 const UPDATED = 10; // indexes 0..9 get a second version
 const REDELIVERED = 5; // indexes 0..4 of version 0 are delivered twice
-const DLQ = DEFAULT_TOPIC_NAMES.dlq;
+const NAMES = testNames('sink-eo');
+const DLQ = NAMES.dlq;
 const logger = createLogger('sink-test', { LOG_LEVEL: 'silent' });
 
 const stack = withStack({
-  topics: catalogTopics(PARTITIONS).filter((t) => t.name.startsWith('dwh.') || t.name === DLQ),
+  topics: catalogTopics(PARTITIONS, NAMES).filter((t) => t.name.startsWith(NAMES.dwhPrefix) || t.name === DLQ),
   components: { s3: false },
 });
 
 function sinkConfig(overrides: Record<string, string>) {
   return loadConfig(sinkSchema, {
     ...stack().env(),
+    ...NAMES.env(),
     METRICS_PORT: '0',
     METRICS_HOST: '127.0.0.1',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
@@ -61,11 +64,11 @@ async function produceAll(kafka: Kafka, codec: RowCodec): Promise<void> {
     const evolved = { ...loose, fields: loose.fields.map((f) => (f.name === 'currency' ? { ...f, type: ['null', 'string'], default: null } : f)) };
     const { id: looseId } = await registry.register(
       { type: SchemaType.AVRO, schema: JSON.stringify(evolved) },
-      { subject: `${tableTopic(DEFAULT_TOPIC_NAMES, 'fact_refund')}-value`, compatibility: COMPATIBILITY.BACKWARD },
+      { subject: `${tableTopic(NAMES, 'fact_refund')}-value`, compatibility: COMPATIBILITY.BACKWARD },
     );
 
     for (const table of EXTRACTED_TABLES) {
-      const topic = tableTopic(DEFAULT_TOPIC_NAMES, table);
+      const topic = tableTopic(NAMES, table);
       const message = (index: number, version: number) => {
         const values = sampleRow(table, index, version);
         return { key: sampleKey(table, values), value: codec.encode(table, values) };
@@ -120,7 +123,7 @@ async function caughtUp(kafka: Kafka, groupId: string, topics: string[]): Promis
 }
 
 async function readTopic(kafka: Kafka, topic: string, expected: number): Promise<KafkaMessage[]> {
-  const { received: messages, consumer } = await collectRecords(kafka, [topic], `reader-${Date.now()}`, ({ message }) => message);
+  const { received: messages, consumer } = await collectRecords(kafka, [topic], NAMES.group(`reader-${Date.now()}`), ({ message }) => message);
   try {
     await until(async () => messages.length >= expected, `${expected} records on ${topic}`);
     await new Promise((r) => setTimeout(r, 300)); // anything beyond the expected records shows up too
@@ -147,9 +150,9 @@ describe('ClickHouse sink, exactly once in effect', () => {
   it('writes every table under FINAL, dead-letters bad records, and a replay changes no raw count', async () => {
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
     const codec = createRowCodec({ registryUrl: stack().registryUrl });
-    await codec.registerTableSchemas(EXTRACTED_TABLES, DEFAULT_TOPIC_NAMES);
+    await codec.registerTableSchemas(EXTRACTED_TABLES, NAMES);
     await produceAll(kafka, codec);
-    const topics = EXTRACTED_TABLES.map((t) => tableTopic(DEFAULT_TOPIC_NAMES, t));
+    const topics = EXTRACTED_TABLES.map((t) => tableTopic(NAMES, t));
 
     // The test owns the warehouse so it can stop background merges: raw counts then show every row ever
     // inserted (merges would collapse duplicates and hide a double insert).
@@ -157,12 +160,12 @@ describe('ClickHouse sink, exactly once in effect', () => {
     await migrate(warehouse);
     for (const table of EXTRACTED_TABLES) await warehouse.command(`SYSTEM STOP MERGES dwh.${table}`);
 
-    let sink = await startSink(sinkConfig({ SINK_GROUP_ID: 'sink-first' }), { logger, warehouse });
+    let sink = await startSink(sinkConfig({ SINK_GROUP_ID: NAMES.group('sink-first') }), { logger, warehouse });
     let raw: Record<string, number>;
     try {
       const expected = Object.fromEntries(EXTRACTED_TABLES.map((t) => [t, expectedFinal(t)]));
       await until(async () => JSON.stringify(await counts(sink, true)) === JSON.stringify(expected), 'every table under FINAL');
-      await until(() => caughtUp(kafka, 'sink-first', topics), 'offsets committed to the end');
+      await until(() => caughtUp(kafka, NAMES.group('sink-first'), topics), 'offsets committed to the end');
       raw = await counts(sink, false);
       expect(raw).toEqual(Object.fromEntries(EXTRACTED_TABLES.map((t) => [t, expectedRaw(t)])));
 
@@ -180,8 +183,8 @@ describe('ClickHouse sink, exactly once in effect', () => {
       // One record that is not Avro, one row ClickHouse refuses: both dead-lettered by the sink, nothing else.
       const letters = await readTopic(kafka, DLQ, 2);
       expect(letters.map((m) => [header(m, DLQ_HEADER.stage), header(m, DLQ_HEADER.reason), header(m, DLQ_HEADER.sourceTopic)]).sort()).toEqual([
-        ['sink', 'schema_error', 'dwh.fact_ticket_sale'],
-        ['sink', 'warehouse_rejected', 'dwh.fact_refund'],
+        ['sink', 'schema_error', `${NAMES.dwhPrefix}fact_ticket_sale`],
+        ['sink', 'warehouse_rejected', `${NAMES.dwhPrefix}fact_refund`],
       ]);
       const rejected = letters.find((m) => header(m, DLQ_HEADER.reason) === 'warehouse_rejected');
       expect(header(rejected as KafkaMessage, DLQ_HEADER.message)).toMatch(/^ClickHouse error \d+ [A-Z_]+ \(column currency\)$/);
@@ -208,9 +211,9 @@ describe('ClickHouse sink, exactly once in effect', () => {
     expect(existsSync(path.join(stack().warehousePath, OWNER_FILE))).toBe(false);
 
     // Replay everything from offset 0 under a new group, with other batch cuts (7 rows, 50 ms).
-    sink = await startSink(sinkConfig({ SINK_GROUP_ID: 'sink-replay', SINK_FLUSH_ROWS: '7', SINK_FLUSH_INTERVAL_MS: '50' }), { logger, warehouse });
+    sink = await startSink(sinkConfig({ SINK_GROUP_ID: NAMES.group('sink-replay'), SINK_FLUSH_ROWS: '7', SINK_FLUSH_INTERVAL_MS: '50' }), { logger, warehouse });
     try {
-      await until(() => caughtUp(kafka, 'sink-replay', topics), 'the replay to reach the end');
+      await until(() => caughtUp(kafka, NAMES.group('sink-replay'), topics), 'the replay to reach the end');
       expect(await counts(sink, false)).toEqual(raw);
       expect(await counts(sink, true)).toEqual(Object.fromEntries(EXTRACTED_TABLES.map((t) => [t, expectedFinal(t)])));
       const metrics = await (await fetch(`${sink.health.url}/metrics`)).text();

@@ -5,7 +5,7 @@
 // and that the sink catches up with exact counts and no duplicate rows.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { DEFAULT_TOPIC_NAMES, EXTRACTED_TABLES, catalogTopics, tableTopic } from '@ckt/domain';
+import { EXTRACTED_TABLES, catalogTopics, tableTopic } from '@ckt/domain';
 import { createKafka, createPublisher, kafkaSchema, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createRowCodec } from '@ckt/schemas';
@@ -13,14 +13,16 @@ import { migrate, openWarehouse, type Warehouse } from '@ckt/warehouse';
 import { sinkSchema, startSink } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { withStack } from '../helpers/stack.ts';
+import { testNames } from '../helpers/names.ts';
 import { until } from '../helpers/wait.ts';
 
 const PARTITIONS = 2;
 const PER_WAVE = 20;
 const logger = createLogger('sink-outage-test', { LOG_LEVEL: 'silent' });
-const topics = EXTRACTED_TABLES.map((t) => tableTopic(DEFAULT_TOPIC_NAMES, t));
+const NAMES = testNames('sink-outage');
+const topics = EXTRACTED_TABLES.map((t) => tableTopic(NAMES, t));
 const stack = withStack({
-  topics: catalogTopics(PARTITIONS).filter((t) => t.name.startsWith('dwh.') || t.name === DEFAULT_TOPIC_NAMES.dlq),
+  topics: catalogTopics(PARTITIONS, NAMES).filter((t) => t.name.startsWith(NAMES.dwhPrefix) || t.name === NAMES.dlq),
   components: { s3: false },
 });
 
@@ -43,12 +45,12 @@ function flakyWarehouse(real: Warehouse, failing: Set<string>): Warehouse {
 
 async function produceWave(kafka: Kafka, wave: number): Promise<void> {
   const codec = createRowCodec({ registryUrl: stack().registryUrl });
-  await codec.registerTableSchemas(EXTRACTED_TABLES, DEFAULT_TOPIC_NAMES);
+  await codec.registerTableSchemas(EXTRACTED_TABLES, NAMES);
   const publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
   await publisher.connect();
   for (const table of EXTRACTED_TABLES) {
     const rows = Array.from({ length: PER_WAVE }, (_, i) => sampleRow(table, wave * PER_WAVE + i));
-    await publisher.send(tableTopic(DEFAULT_TOPIC_NAMES, table), rows.map((values) => ({ key: sampleKey(table, values), value: codec.encode(table, values) })));
+    await publisher.send(tableTopic(NAMES, table), rows.map((values) => ({ key: sampleKey(table, values), value: codec.encode(table, values) })));
   }
   await publisher.disconnect();
 }
@@ -80,12 +82,13 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
     const config = loadConfig(sinkSchema, {
       ...stack().env(),
+      ...NAMES.env(),
       METRICS_PORT: '0',
       METRICS_HOST: '127.0.0.1',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       TOPIC_PARTITIONS: String(PARTITIONS),
       LAG_POLL_MS: '0',
-      SINK_GROUP_ID: 'sink-outage',
+      SINK_GROUP_ID: NAMES.group('sink-outage'),
       SINK_FLUSH_INTERVAL_MS: '100',
       SINK_RETRY_INITIAL_MS: '50',
       SINK_RETRY_MAX_MS: '300',
@@ -114,7 +117,7 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
       await produceWave(kafka, 1);
       await until(async () => (await Promise.all(others.map((t) => rows(t)))).every((n) => n === 2 * PER_WAVE), 'the healthy tables, second wave');
       expect(await rows('fact_payment', false)).toBe(0);
-      expect(await committed(kafka, 'sink-outage', tableTopic(DEFAULT_TOPIC_NAMES, 'fact_payment'))).toBe(0n);
+      expect(await committed(kafka, NAMES.group('sink-outage'), tableTopic(NAMES, 'fact_payment'))).toBe(0n);
 
       // 2. The whole warehouse is down while more records arrive: nothing is written or committed.
       failing.add('*');
@@ -123,14 +126,14 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
       await until(async () => metric(await metrics(), 'sink_retries_total', {}) >= before + 10, 'retries while everything is down');
       expect(metric(await metrics(), 'sink_paused_partitions', {})).toBeGreaterThan(1);
       expect(await rows('fact_ticket_sale', false)).toBe(2 * PER_WAVE);
-      expect(await committed(kafka, 'sink-outage', tableTopic(DEFAULT_TOPIC_NAMES, 'fact_ticket_sale'))).toBe(BigInt(2 * PER_WAVE));
+      expect(await committed(kafka, NAMES.group('sink-outage'), tableTopic(NAMES, 'fact_ticket_sale'))).toBe(BigInt(2 * PER_WAVE));
 
       // 3. Back up: everything is written once, every offset committed, partitions resumed.
       failing.clear();
       const total = 3 * PER_WAVE;
       for (const table of EXTRACTED_TABLES) await until(async () => (await rows(table)) === total, `${table} to catch up`);
       for (const table of EXTRACTED_TABLES) expect(await rows(table, false), table).toBe(total);
-      for (const topic of topics) await until(async () => (await committed(kafka, 'sink-outage', topic)) === BigInt(total), `${topic} committed`);
+      for (const topic of topics) await until(async () => (await committed(kafka, NAMES.group('sink-outage'), topic)) === BigInt(total), `${topic} committed`);
       await until(async () => metric(await metrics(), 'sink_paused_partitions', {}) === 0, 'partitions resumed');
     } finally {
       await sink.stop();

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from '@ckt/logging';
 
 export interface TopicSpec {
@@ -8,19 +8,82 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
+/** How long ensureTopics waits for created topics to have a leader for every partition. */
+const LEADERS_TIMEOUT_MS = 30_000;
+/** kafkajs' ConfigResourceTypes.TOPIC (its CommonJS enum is not a named ESM export). */
+const TOPIC_RESOURCE = 2;
+
+/** Topics among `names` whose every partition has a leader, from the broker's metadata. */
+async function topicsWithLeaders(admin: Admin, names: string[]): Promise<Set<string>> {
+  const ready = new Set<string>();
+  const existing = new Set(await admin.listTopics());
+  const present = names.filter((n) => existing.has(n));
+  if (present.length === 0) return ready;
+  const { topics } = await admin.fetchTopicMetadata({ topics: present });
+  for (const topic of topics) {
+    if (topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)) ready.add(topic.name);
+  }
+  return ready;
+}
+
+async function waitForLeaders(admin: Admin, names: string[]): Promise<string[]> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    const ready = await topicsWithLeaders(admin, names).catch(() => new Set<string>());
+    const waiting = names.filter((n) => !ready.has(n));
+    if (waiting.length === 0 || Date.now() > deadline) return waiting;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
- * Creates the missing topics with their partition counts. Brokers that refuse CreateTopics (ACLs, managed
- * clusters, librdkafka's mock) are tolerated when every topic already exists: one log line says so.
+ * One warning line per existing topic whose partition count or configs differ from what this service would
+ * create it with: provisioning never changes an existing topic, but an operator should know.
+ */
+async function warnAboutDrift(admin: Admin, specs: TopicSpec[], logger: Logger): Promise<void> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+  const withConfig = specs.filter((s) => s.config && Object.keys(s.config).length > 0);
+  const described =
+    withConfig.length === 0
+      ? []
+      : (
+          await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: withConfig.map((s) => ({ type: TOPIC_RESOURCE, name: s.name, configNames: Object.keys(s.config ?? {}) })),
+          })
+        ).resources;
+  for (const spec of specs) {
+    const differences: string[] = [];
+    const partitions = topics.find((t) => t.name === spec.name)?.partitions.length;
+    if (partitions !== undefined && partitions < spec.partitions) differences.push(`partitions ${partitions} (expected at least ${spec.partitions})`);
+    const entries = described.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+    for (const [name, want] of Object.entries(spec.config ?? {})) {
+      const have = entries.find((e) => e.configName === name)?.configValue;
+      if (have !== undefined && have !== want) differences.push(`${name}=${have} (expected ${want})`);
+    }
+    if (differences.length > 0) logger.warn({ topic: spec.name, differences }, `topic ${spec.name} differs from what this service expects: ${differences.join(', ')}`);
+  }
+}
+
+/**
+ * Creates the missing topics with their partition counts and configs and waits until every partition has a
+ * leader (a KRaft broker learns of a new topic a moment after CreateTopics answers). Existing topics are left
+ * as they are, with a warning where they differ. Brokers that refuse CreateTopics (ACLs, managed clusters) are
+ * tolerated when every topic already exists: one log line says so.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], logger: Logger, replicationFactor = -1): Promise<void> {
+  if (specs.length === 0) return;
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
+    const present = specs.filter((s) => existing.has(s.name));
+    if (present.length > 0) await warnAboutDrift(admin, present, logger).catch((error: unknown) => logger.debug({ err: error }, 'could not compare topic configs'));
     if (missing.length === 0) return;
+    let refusal: Error | undefined;
     try {
-      await admin.createTopics({
+      const created = await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((s) => ({
           topic: s.name,
@@ -29,15 +92,17 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], logger: Log
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
-      logger.info({ topics: missing.map((s) => s.name) }, 'created topics');
+      if (created) logger.info({ topics: missing.map((s) => s.name) }, 'created topics');
     } catch (error) {
-      const nowExisting = new Set(await admin.listTopics());
-      const stillMissing = missing.filter((s) => !nowExisting.has(s.name)).map((s) => s.name);
-      if (stillMissing.length > 0) {
-        throw new Error(`broker refused to create topics (${(error as Error).message}) and these do not exist: ${stillMissing.join(', ')}; create them or grant CreateTopics`);
-      }
-      logger.warn({ reason: (error as Error).message }, 'broker refused CreateTopics; continuing because every topic exists');
+      refusal = error as Error;
     }
+    // Another service may have created some of them at the same moment: what counts is that all are usable.
+    const stillMissing = await waitForLeaders(admin, missing.map((s) => s.name));
+    if (stillMissing.length > 0) {
+      const why = refusal ? `broker refused to create topics (${refusal.message})` : 'created topics have no leader yet';
+      throw new Error(`${why} and these are not usable: ${stillMissing.join(', ')}; create them or grant CreateTopics`);
+    }
+    if (refusal) logger.warn({ reason: refusal.message }, 'broker refused CreateTopics; continuing because every topic exists');
   } finally {
     await admin.disconnect();
   }

@@ -1,5 +1,5 @@
 // npm run stack -- up [--data-dir D] | down | status | env
-//   up      starts mock Kafka (catalog topics), the registry double and s3rver in the foreground,
+//   up      starts Apache Kafka (1 or 3 nodes, catalog topics), the registry double and s3rver in the foreground,
 //           writes <data>/stack.json and prints the services' environment as `export K=V` lines.
 //   down    SIGTERMs the stack recorded in stack.json.  status / env  read stack.json.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +47,13 @@ function exportLines(env: Record<string, string>): string {
     .join('\n');
 }
 
+function brokerCount(value: string | undefined): 1 | 3 {
+  if (value === undefined || value === '1') return 1;
+  if (value === '3') return 3;
+  console.error(`--brokers: expected 1 or 3, got ${value}`);
+  process.exit(2);
+}
+
 async function up(): Promise<void> {
   const running = readStackFile();
   if (running && isAlive(running.pid)) {
@@ -56,7 +63,7 @@ async function up(): Promise<void> {
   const stack = await startStack({
     dataDir,
     topics: catalogTopics(),
-    brokers: values.brokers === undefined ? undefined : Number(values.brokers),
+    kafka: { nodes: brokerCount(values.brokers) },
   });
   const record: StackFile = {
     pid: process.pid,
@@ -136,6 +143,6 @@ switch (command) {
     env();
     break;
   default:
-    console.error('usage: npm run stack -- up [--data-dir D] [--brokers N] | down | status | env');
+    console.error('usage: npm run stack -- up [--data-dir D] [--brokers 1|3] | down | status | env');
     process.exitCode = 2;
 }

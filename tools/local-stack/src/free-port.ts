@@ -15,3 +15,12 @@ export function freePort(): Promise<number> {
 
 /** `wanted` unless it is 0, in which case any free port. */
 export const portOrFree = async (wanted: number): Promise<number> => (wanted === 0 ? freePort() : wanted);
+
+/** Whether `port` can be bound on loopback right now. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

@@ -4,7 +4,8 @@ import path from 'node:path';
 /** Repository root (this file is tools/local-stack/src/paths.ts). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Built by tools/local-stack/native/build.sh (`npm run setup`). MOCK_KAFKA_BIN overrides it. */
-export const mockKafkaBinary = process.env.MOCK_KAFKA_BIN ?? path.join(repoRoot, '.cache', 'bin', 'mock-kafka');
+/** The Kafka version tools/local-stack/kafka/pom.xml pins, and the classpath its install.sh assembles. */
+export const KAFKA_VERSION = '4.4.0';
+export const kafkaLibDir = path.join(repoRoot, '.cache', 'kafka', KAFKA_VERSION, 'lib');
 
 export const srcDir = fileURLToPath(new URL('./', import.meta.url));

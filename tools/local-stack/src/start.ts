@@ -167,7 +167,7 @@ runService('start', async () => {
     `  query warehouse: npm run query -- "SELECT count() FROM dwh.fact_ticket_sale FINAL"`,
     `  dead letters:    ${archiveUrl}/checkout.dlq/   raw archive: ${archiveUrl}/checkout.events.raw/`,
     ...SERVICES.map((s, i) => `  ${s.name.padEnd(16)} metrics ${metricsUrl(i)}/metrics`),
-    `  kafka:           ${sharedEnv.KAFKA_BROKERS ?? cfg.KAFKA_BROKERS}${local.kafka ? ' (local mock broker, in memory)' : ''}`,
+    `  kafka:           ${sharedEnv.KAFKA_BROKERS ?? cfg.KAFKA_BROKERS}${local.kafka ? ` (local Apache Kafka, data in ${path.join(dataDir, 'kafka')})` : ''}`,
     `  state:           ${stateFile}`,
     cfg.DEMO_RATE > 0 ? `  demo traffic:    ${cfg.DEMO_RATE} events/s (DEMO_RATE=0 turns it off)` : '  demo traffic:    off',
     'Ctrl-C stops everything cleanly.',
