@@ -26,7 +26,7 @@ export default defineConfig({
           // One real Kafka broker for the whole suite (files isolate themselves by topic and group names).
           globalSetup: ['test/setup/kafka-broker.ts'],
           testTimeout: 120_000,
-          hookTimeout: 120_000,
+          hookTimeout: 180_000,
           pool: 'forks',
         },
       },

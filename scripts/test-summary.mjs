@@ -9,7 +9,8 @@ try {
   console.log('Tests: 0 passed, 1 failed (no test report was written)');
   process.exit(1);
 }
-const failedSuites = report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+// A file that failed outside its tests (a hook timed out, an import threw) has no failed assertion of its own.
+const failedSuites = report.testResults.filter((s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed')).length;
 const failed = report.numFailedTests + failedSuites;
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`Tests: ${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);

@@ -5,13 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFileStore, decodeArchiveObject, listAll } from '@ckt/archive';
-import { expectedOutcome, generate, type ExpectedOutcome, type GeneratedRecord } from '@ckt/generator';
+import { expectedOutcome, generate, type GeneratedRecord } from '@ckt/generator';
 import { sendRecords, startPipeline, until, type RunningPipeline } from '../helpers/pipeline.ts';
+import { assertExact, caughtUp, TABLES } from '../helpers/outcome.ts';
 
 const EVENT_SIZE_LIMIT = 64 * 1024;
 const FAULTS = { duplicate: 3, malformed: 1, missing_field: 1.5, wrong_type: 1.5, unknown_event: 1, oversized: 0.3 };
-const TABLES = ['fact_ticket_sale', 'fact_refund', 'fact_payment', 'fact_checkout', 'dim_customer', 'dim_attraction'] as const;
 
 let pipeline: RunningPipeline;
 const sent: GeneratedRecord[] = [];
@@ -24,71 +23,6 @@ afterAll(async () => {
   if (!pipeline) return;
   expect(await pipeline.stop()).toBe(0);
 });
-
-const cents = (amount: string): bigint => {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return BigInt(whole) * 100n + BigInt((fraction + '00').slice(0, 2));
-};
-
-async function archivedDeadLetters(): Promise<Map<string, number>> {
-  const store = createFileStore(path.join(pipeline.dataDir, 'archive'));
-  const byReason = new Map<string, number>();
-  for (const key of await listAll(store, 'checkout.dlq/')) {
-    const body = await store.get(key);
-    for (const record of body ? decodeArchiveObject(body) : []) {
-      const reason = String(record.headers['dlq.reason']);
-      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-    }
-  }
-  return byReason;
-}
-
-async function tableCounts(): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of TABLES) {
-    const [row] = await pipeline.query<{ n: number | string }>(`SELECT count() AS n FROM dwh.${table} FINAL`);
-    counts[table] = Number(row?.n ?? -1);
-  }
-  return counts;
-}
-
-/** Waits until every consumer group caught up and the warehouse and DLQ archive hold what `expected` implies. */
-async function caughtUp(expected: ExpectedOutcome): Promise<void> {
-  const expectedDead = Object.values(expected.deadLetters.byReason).reduce((a, b) => a + b, 0);
-  await until(
-    async () => {
-      const [lag, counts, dead] = await Promise.all([pipeline.totalLag(), tableCounts(), archivedDeadLetters()]);
-      const archived = [...dead.values()].reduce((a, b) => a + b, 0);
-      return lag === 0 && TABLES.every((t) => counts[t] === expected.tableRows[t]) && archived >= expectedDead;
-    },
-    'the pipeline to catch up',
-    240_000,
-    1000,
-  );
-}
-
-async function assertExact(expected: ExpectedOutcome): Promise<void> {
-  expect(await tableCounts()).toEqual(Object.fromEntries(TABLES.map((t) => [t, expected.tableRows[t]])));
-
-  const sums = await pipeline.query<{ currency: string; total: string }>(
-    'SELECT currency, toString(sum(price)) AS total FROM dwh.fact_ticket_sale FINAL GROUP BY currency',
-  );
-  const actualSums = Object.fromEntries(sums.map((r) => [r.currency, cents(r.total)]));
-  const expectedSums = Object.fromEntries(Object.entries(expected.moneySums.fact_ticket_sale.price).map(([c, v]) => [c, cents(v)]));
-  expect(actualSums).toEqual(expectedSums);
-
-  const [ids] = await pipeline.query<Record<string, number | string>>(`SELECT
-      (SELECT uniqExact(customer_id) FROM dwh.dim_customer FINAL) AS customer_id,
-      (SELECT uniqExact(attraction_id) FROM dwh.dim_attraction FINAL) AS attraction_id,
-      (SELECT uniqExact(checkout_id) FROM dwh.fact_checkout FINAL) AS checkout_id,
-      (SELECT uniqExact(ticket_id) FROM dwh.fact_ticket_sale FINAL) AS ticket_id,
-      (SELECT uniqExact(transaction_id) FROM dwh.fact_payment FINAL) AS transaction_id`);
-  expect(Object.fromEntries(Object.entries(ids ?? {}).map(([k, v]) => [k, Number(v)]))).toEqual(expected.distinctIds);
-
-  const dead = await archivedDeadLetters();
-  const expectedDead = Object.fromEntries(Object.entries(expected.deadLetters.byReason).filter(([, n]) => n > 0));
-  expect(Object.fromEntries(dead)).toEqual(expectedDead);
-}
 
 /** Every string the warehouse holds, to search for personal data. */
 async function warehouseText(): Promise<string> {
@@ -119,8 +53,8 @@ describe('the whole pipeline, as npm start runs it', () => {
     sent.push(...records);
     await sendRecords(pipeline.state().bridgeUrl, records.map((r) => r.text));
     const expected = expectedOutcome(sent, { eventSizeLimit: EVENT_SIZE_LIMIT });
-    await caughtUp(expected);
-    await assertExact(expected);
+    await caughtUp(pipeline, expected);
+    await assertExact(pipeline, expected);
 
     const text = (await warehouseText()).toLowerCase();
     const pii = personalData(sent);
@@ -148,7 +82,7 @@ describe('the whole pipeline, as npm start runs it', () => {
 
     await until(() => (pipeline.state().services.extractor?.restarts ?? 0) >= 1, 'the supervisor to restart the extractor', 60_000);
     const expected = expectedOutcome(sent, { eventSizeLimit: EVENT_SIZE_LIMIT });
-    await caughtUp(expected);
-    await assertExact(expected);
+    await caughtUp(pipeline, expected);
+    await assertExact(pipeline, expected);
   });
 });

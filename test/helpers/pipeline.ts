@@ -1,6 +1,6 @@
 // Drives the whole pipeline the way a user runs it (`npm start`) for the end-to-end test and the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineState } from '@ckt/local-stack';
 import { until } from './wait.ts';
@@ -16,7 +16,10 @@ export interface RunningPipeline {
   /** Sum of kafka_consumergroup_lag over every service. */
   totalLag(): Promise<number>;
   metric(service: string, name: string): Promise<number>;
+  /** SIGTERM to the supervisor, as Ctrl-C does; resolves with npm's exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL of every process of the pipeline at once (npm, the supervisor, each service, the broker). */
+  kill(): Promise<void>;
   output(): string;
 }
 
@@ -27,6 +30,29 @@ export function sumSamples(text: string, name: string): number {
     if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
+}
+
+/** `pid` and all its descendants, from /proc. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent pid is the second field after the parenthesised command name.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree: number[] = [];
+  const visit = (p: number) => {
+    tree.push(p);
+    for (const child of children.get(p) ?? []) visit(child);
+  };
+  visit(pid);
+  return tree;
 }
 
 export async function startPipeline(dataDir: string, env: Record<string, string> = {}): Promise<RunningPipeline> {
@@ -41,6 +67,9 @@ export async function startPipeline(dataDir: string, env: Record<string, string>
   child.stderr?.on('data', keep);
   const stateFile = path.join(dataDir, 'pipeline.json');
   const state = () => JSON.parse(readFileSync(stateFile, 'utf8')) as PipelineState;
+  const spawnedAt = Date.now();
+  // A data dir that ran before holds the last run's file: only one written by this start counts.
+  const ours = () => existsSync(stateFile) && Date.parse(state().startedAt) >= spawnedAt - 1000 && (state().pid ?? 0) > 0;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const pipeline: RunningPipeline = {
@@ -64,24 +93,39 @@ export async function startPipeline(dataDir: string, env: Record<string, string>
       return texts.reduce((sum, text) => sum + sumSamples(text, 'kafka_consumergroup_lag'), 0);
     },
     async stop() {
-      if (existsSync(stateFile) && state().pid) process.kill(state().pid, 'SIGTERM');
+      const pid = ours() ? state().pid : null;
+      if (pid) process.kill(pid, 'SIGTERM');
       return exited;
     },
+    async kill() {
+      for (const pid of processTree(child.pid ?? -1)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
+    },
   };
-  await until(() => existsSync(stateFile) && state().pid > 0, 'pipeline.json', 240_000).catch((error: unknown) => {
+  // One deadline for both waits, shorter than the suites' hook timeouts, so a slow start fails with the output.
+  const deadline = Date.now() + 150_000;
+  try {
+    const startFailed = exited.then((code) => Promise.reject(new Error(`npm start exited with ${code}`)));
+    startFailed.catch(() => {}); // observed only while starting
+    await Promise.race([until(ours, 'pipeline.json', deadline - Date.now()), startFailed]);
+    await until(
+      async () => {
+        const states = await Promise.all(Object.values(state().services).map((s) => fetch(`${s.metricsUrl}/readyz`).then((r) => r.ok, () => false)));
+        return states.every(Boolean);
+      },
+      'every service to be ready',
+      deadline - Date.now(),
+    );
+  } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${String(error)}\n${output}`);
-  });
-  await until(
-    async () => {
-      const states = await Promise.all(Object.values(state().services).map((s) => fetch(`${s.metricsUrl}/readyz`).then((r) => r.ok, () => false)));
-      return states.every(Boolean);
-    },
-    'every service to be ready',
-    180_000,
-  ).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${output}`);
-  });
+  }
   return pipeline;
 }
 

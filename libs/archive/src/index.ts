@@ -17,3 +17,4 @@ export {
 } from './record-line.ts';
 export { decodeArchiveObject, encodeArchiveObject, ndjson, OBJECT_CONTENT_TYPE } from './object-codec.ts';
 export { gunzip, gzipDeterministic, gzipDeterministicAsync } from './gzip.ts';
+export { deadLetterIdentity } from './dead-letter-identity.ts';

@@ -9,12 +9,20 @@ const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** kafkajs INFO is chatty (debug); it logs every error response of a connection at ERROR, retriable ones included
+ * (a coordinator still loading, a leader moving): the client that retries, or gives up, reports what matters. */
+function pinoLevelOf(namespace: string, level: logLevel): 'error' | 'warn' | 'info' | 'debug' {
+  if (level === logLevel.INFO) return 'debug';
+  if (namespace === 'Connection' && level === logLevel.ERROR) return 'warn';
+  return PINO_LEVEL[level] ?? 'debug';
+}
+
 function sasl(s: KafkaSettings): SASLOptions | undefined {
   if (!s.KAFKA_SASL_MECHANISM || !s.KAFKA_SASL_USERNAME || !s.KAFKA_SASL_PASSWORD) return undefined;
   return { mechanism: s.KAFKA_SASL_MECHANISM, username: s.KAFKA_SASL_USERNAME, password: s.KAFKA_SASL_PASSWORD } as SASLOptions;
 }
 
-/** One kafkajs client per process; its log lines go through our pino logger (kafkajs INFO is chatty: debug). */
+/** One kafkajs client per process; its log lines go through our pino logger. */
 export function createKafka(settings: KafkaSettings, logger: Logger, clientId = settings.KAFKA_CLIENT_ID): Kafka {
   checkKafkaSettings(settings);
   const config: KafkaConfig = {
@@ -27,8 +35,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger, clientId = 
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log }) => {
       const { message, timestamp: _t, logger: _l, ...extra } = log;
-      const pinoLevel = level === logLevel.INFO ? 'debug' : (PINO_LEVEL[level] ?? 'debug');
-      logger[pinoLevel]({ kafkajs: namespace, ...extra }, message);
+      logger[pinoLevelOf(namespace, level)]({ kafkajs: namespace, ...extra }, message);
     },
   };
   return new Kafka(config);

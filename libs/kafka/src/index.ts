@@ -25,7 +25,7 @@ export { createOutboxHandler, type OutboxHandlerOptions } from './outbox-handler
 export { murmur2, murmur2Text, keyPartition, Murmur2Partitioner } from './partitioning.ts';
 export { createStageMetrics, recordBatch, type StageMetrics } from './stage-metrics.ts';
 export { startStageService, type StageService, type StageServiceOptions } from './stage-service.ts';
-export { ensureTopics, type TopicSpec } from './provisioning.ts';
+export { ensureTopics, ensureServiceTopics, type TopicSpec } from './provisioning.ts';
 export { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
 export { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export type { Kafka, KafkaMessage, IHeaders } from 'kafkajs';

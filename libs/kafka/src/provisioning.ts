@@ -1,5 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { catalogTopics, DEFAULT_TOPIC_NAMES, type TopicNames } from '@ckt/domain';
 import type { Logger } from '@ckt/logging';
+import type { KafkaSettings } from './settings.ts';
 
 export interface TopicSpec {
   name: string;
@@ -106,4 +108,21 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], logger: Log
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Ensures the topics a service reads and writes before it consumes or produces, as the catalog describes them
+ * (TOPIC_PARTITIONS partitions; the bridge cursor topic one partition, compacted). Each service does this for
+ * itself, so any start order works on an empty broker.
+ */
+export async function ensureServiceTopics(
+  kafka: Kafka,
+  topics: string[],
+  settings: Pick<KafkaSettings, 'TOPIC_PARTITIONS' | 'TOPIC_REPLICATION_FACTOR'>,
+  logger: Logger,
+  names: TopicNames = DEFAULT_TOPIC_NAMES,
+): Promise<void> {
+  const catalog = new Map(catalogTopics(settings.TOPIC_PARTITIONS, names).map((t) => [t.name, t]));
+  const specs = [...new Set(topics)].map((name) => catalog.get(name) ?? { name, partitions: settings.TOPIC_PARTITIONS });
+  await ensureTopics(kafka, specs, logger, settings.TOPIC_REPLICATION_FACTOR);
 }

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { TopicNames } from '@ckt/domain';
 import type { Logger } from '@ckt/logging';
 import { runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { createKafka } from './client.ts';
@@ -6,7 +7,7 @@ import { createConsumerRunner, type BatchHandler } from './consumer-runner.ts';
 import { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
 import { createPublisher, type Publisher } from './producer.ts';
 import { PublishQueue } from './publish-queue.ts';
-import { ensureTopics } from './provisioning.ts';
+import { ensureServiceTopics } from './provisioning.ts';
 import type { KafkaSettings } from './settings.ts';
 import { createStageMetrics, type StageMetrics } from './stage-metrics.ts';
 
@@ -17,6 +18,8 @@ export interface StageServiceOptions {
   sources: string[];
   /** Topics produced (dead-letter topic included); created with the sources where the broker allows. */
   outputs: string[];
+  /** The topic names the stage runs with (for the catalog's topic configs). */
+  names: TopicNames;
   partitionsConcurrently: number;
   logger: Logger;
   registry: Registry;
@@ -82,12 +85,7 @@ export async function startStageService(options: StageServiceOptions): Promise<S
   const stop = (): Promise<void> => (stopping ??= runShutdownSteps(shutdownSteps, logger));
 
   try {
-    await ensureTopics(
-      kafka,
-      [...sources, ...options.outputs].map((name) => ({ name, partitions: settings.TOPIC_PARTITIONS })),
-      logger,
-      settings.TOPIC_REPLICATION_FACTOR,
-    );
+    await ensureServiceTopics(kafka, [...sources, ...options.outputs], settings, logger, options.names);
     await publisher.connect();
     await runner.start();
     lag = startLagMonitor(kafka, { groupId, topics: sources, registry, logger, intervalMs: settings.LAG_POLL_MS });

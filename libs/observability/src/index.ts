@@ -8,4 +8,4 @@ export {
   type ReadinessChecks,
   type ExtraRoute,
 } from './health-server.ts';
-export { handleShutdown, runShutdownSteps, type ShutdownStep } from './lifecycle.ts';
+export { handleShutdown, runShutdownSteps, watchParent, EXIT_WITH_PARENT_ENV, type ShutdownStep } from './lifecycle.ts';

@@ -2,6 +2,29 @@ import type { Logger } from 'pino';
 
 export type ShutdownStep = { name: string; run: () => Promise<void> };
 
+/** Set by a supervisor that keeps our stdin open as a lifeline: when it closes, the supervisor is gone. */
+export const EXIT_WITH_PARENT_ENV = 'CKT_EXIT_WITH_PARENT';
+
+/**
+ * Calls `onGone` once when the parent that spawned this process with EXIT_WITH_PARENT_ENV=1 dies (however it
+ * died, SIGKILL included: the kernel closes its end of our stdin), so no service outlives its supervisor.
+ */
+export function watchParent(onGone: () => void): void {
+  if (process.env[EXIT_WITH_PARENT_ENV] !== '1') return;
+  let gone = false;
+  const fire = () => {
+    if (gone) return;
+    gone = true;
+    onGone();
+  };
+  process.stdin.on('end', fire);
+  process.stdin.on('error', fire);
+  process.stdin.on('data', () => {}); // the lifeline carries nothing; reading keeps 'end' coming
+  process.stdin.resume();
+  // Watching must not keep the process alive once its work is done.
+  (process.stdin as { unref?: () => void }).unref?.();
+}
+
 /** Runs every step in order; a failing step is logged and the next one still runs. */
 export async function runShutdownSteps(steps: readonly ShutdownStep[], logger: Logger, { logEachStep = false } = {}): Promise<void> {
   for (const step of steps) {
@@ -15,8 +38,9 @@ export async function runShutdownSteps(steps: readonly ShutdownStep[], logger: L
 }
 
 /**
- * Runs the shutdown steps in order once, on the first SIGTERM or SIGINT (drain, commit, close); a second
- * signal, or steps that take longer than `timeoutMs`, forces the exit so an orchestrator never hangs.
+ * Runs the shutdown steps in order once, on the first SIGTERM or SIGINT (drain, commit, close) or when the
+ * supervisor dies; a second signal, or steps that take longer than `timeoutMs`, forces the exit so an
+ * orchestrator never hangs.
  */
 export function handleShutdown(logger: Logger, steps: ShutdownStep[], { timeoutMs = 30_000 } = {}): () => Promise<void> {
   let stopping: Promise<void> | undefined;
@@ -42,5 +66,9 @@ export function handleShutdown(logger: Logger, steps: ShutdownStep[], { timeoutM
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  watchParent(() => {
+    logger.warn('supervisor gone, shutting down');
+    if (!stopping) onSignal('SIGTERM');
+  });
   return stop;
 }

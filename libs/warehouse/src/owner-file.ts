@@ -37,12 +37,20 @@ export function readWarehouseOwner(directory: string): WarehouseOwner | undefine
   return undefined;
 }
 
-/** True when a process with this pid exists (signal 0 checks without signalling). */
+/**
+ * True when a process with this pid exists and is not a zombie (a killed process whose parent died too stays
+ * in the table, state Z, until something reaps it). Signal 0 checks without signalling.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): the signal check is all there is
   }
 }

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { openObjectStore, type ObjectStore } from '@ckt/archive';
-import { createConsumerRunner, createKafka, startLagMonitor, type ConsumerRunner, type Kafka } from '@ckt/kafka';
+import { createConsumerRunner, createKafka, ensureServiceTopics, startLagMonitor, type ConsumerRunner, type Kafka } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
 import { createMetricsRegistry, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { startAgeFlusher } from './age-flusher.ts';
@@ -139,6 +139,16 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
     },
   });
 
+  /** Stops fetching, then stores every partly filled object, waiting at most `ms`. */
+  async function flushAll(ms: number): Promise<void> {
+    for (const a of archivers.values()) runner.pause(a.topic, a.partition);
+    const abort = AbortSignal.timeout(ms);
+    const flushes = Promise.allSettled([...archivers.values()].map((a) => a.flushIfOlderThan(0, abort)));
+    await Promise.race([flushes, new Promise((resolve) => abort.addEventListener('abort', resolve, { once: true }))]);
+    const left = [...archivers.values()].reduce((sum, a) => sum + a.buffered, 0);
+    if (left > 0) logger.warn({ records: left }, 'records still buffered at stop stay uncommitted; the next owner archives them');
+  }
+
   const lag = startLagMonitor(kafka, { groupId, topics: [topic], registry, logger, intervalMs: config.LAG_POLL_MS });
   const isReady = () => runner.isReady() && storeHealthy;
   const health = await startHealthServer({
@@ -151,9 +161,12 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
 
   const shutdownSteps: ShutdownStep[] = [
     { name: 'stop age flusher', run: () => flusher.stop() },
+    // What is buffered is stored and committed now, while the broker is still up (bounded: a store or broker
+    // that is gone leaves the rest uncommitted, and the next owner reads it again).
+    { name: 'flush buffers', run: () => flushAll(config.ARCHIVE_FLUSH_ON_STOP_MS) },
     // Lets a batch in flight finish (its object stored and committed) or abandons it uncommitted.
     { name: 'stop consumer', run: () => runner.stop() },
-    { name: 'drop buffers', run: async () => void (await Promise.all([...archivers.values()].map((a) => a.close()))) },
+    { name: 'close partitions', run: async () => void (await Promise.all([...archivers.values()].map((a) => a.close()))) },
     { name: 'stop lag monitor', run: () => lag.stop() },
     { name: 'close object store', run: () => store.close() },
     { name: 'close health server', run: () => health.close() },
@@ -170,6 +183,7 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
 
   logger.info({ topic, groupId, archive: store.location }, 'archiver starting');
   try {
+    await ensureServiceTopics(kafka, [topic], config, logger);
     await runner.start();
   } catch (error) {
     await stop();

@@ -73,6 +73,7 @@ export async function startExtractor(config: ExtractorConfig, deps: ExtractorDep
     groupId: config.EXTRACTOR_GROUP_ID,
     sources,
     outputs: [...EXTRACTED_TABLES.map((table) => tableTopic(names, table)), names.dlq],
+    names,
     partitionsConcurrently: config.EXTRACTOR_PARTITIONS_CONCURRENTLY,
     logger,
     registry,

@@ -1,7 +1,7 @@
 import type { DlqReason } from '@ckt/domain';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { createKafka, createPublisher, deadLetterHeaders, ensureTopics, topicNames, type Publisher } from '@ckt/kafka';
+import { createKafka, createPublisher, deadLetterHeaders, ensureServiceTopics, topicNames, type Publisher } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
 import { createMetricsRegistry, startHealthServer, type HealthServer } from '@ckt/observability';
 import { sourceIdOf, type BridgeConfig } from './config.ts';
@@ -45,9 +45,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
   const pull = config.BRIDGE_MODE !== 'push';
   const push = config.BRIDGE_MODE !== 'pull';
 
-  if (pull) {
-    await ensureTopics(kafka, [{ name: topics.bridgeCursor, partitions: 1, config: { 'cleanup.policy': 'compact' } }], logger, config.TOPIC_REPLICATION_FACTOR);
-  }
+  await ensureServiceTopics(kafka, [topics.raw, topics.dlq, ...(pull ? [topics.bridgeCursor] : [])], config, logger, topics);
   const publisher: Publisher = createPublisher(kafka, config);
   await publisher.connect();
   const queue = new PublishQueue((batches) => publisher.sendBatch(batches), {

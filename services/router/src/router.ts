@@ -30,6 +30,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     groupId: config.ROUTER_GROUP_ID,
     sources: [names.raw],
     outputs: [...FAMILIES.map((family) => familyTopic(names, family)), names.dlq],
+    names,
     partitionsConcurrently: config.ROUTER_PARTITIONS_CONCURRENTLY,
     logger,
     registry: deps.registry ?? createMetricsRegistry(ROUTER_SERVICE),

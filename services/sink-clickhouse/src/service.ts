@@ -5,7 +5,7 @@ import {
   createDeadLetterPublisher,
   createKafka,
   createPublisher,
-  ensureTopics,
+  ensureServiceTopics,
   startLagMonitor,
   topicNames,
   type LagMonitor,
@@ -166,12 +166,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       },
     );
 
-    await ensureTopics(
-      kafka,
-      [...topics, names.dlq].map((name) => ({ name, partitions: config.TOPIC_PARTITIONS })),
-      logger,
-      config.TOPIC_REPLICATION_FACTOR,
-    );
+    await ensureServiceTopics(kafka, [...topics, names.dlq], config, logger, names);
     await publisher.connect();
     await runner.start();
     started.lag = startLagMonitor(kafka, { groupId: config.SINK_GROUP_ID, topics, registry, logger, intervalMs: config.LAG_POLL_MS });

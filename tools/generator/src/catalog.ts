@@ -1,5 +1,5 @@
 /**
- * The event catalog (/work/shared/spec/event-catalog.md §2) as the generator reads it: payload fields,
+ * The event catalog (docs/event-catalog.md §2) as the generator reads it: payload fields,
  * required or not, and their kinds. Kept independent of @ckt/domain: the generator's expectations are an
  * oracle for the pipeline and must not inherit its bugs.
  */

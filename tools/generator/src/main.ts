@@ -1,3 +1,4 @@
+import { watchParent } from '@ckt/observability';
 import { parseCliArgs, USAGE } from './cli.ts';
 import { runGenerator } from './run.ts';
 
@@ -13,6 +14,7 @@ if (parsed.kind === 'help') {
 } else {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  watchParent(() => controller.abort());
   const summary = await runGenerator(parsed.options, {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),

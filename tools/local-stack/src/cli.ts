@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { processAlive } from '@ckt/warehouse';
 import { repoRoot } from './paths.ts';
 import { onShutdown } from './shutdown.ts';
 import { startStack } from './stack.ts';
@@ -32,14 +33,7 @@ function readStackFile(): StackFile | undefined {
   return JSON.parse(readFileSync(stackFile, 'utf8')) as StackFile;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const isAlive = processAlive;
 
 function exportLines(env: Record<string, string>): string {
   return Object.entries(env)

@@ -2,10 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-
-/** Children spawned here get this variable; entries that honour it exit when their stdin closes,
- * so a crashed parent (a killed test worker) never leaves them behind. */
-export const EXIT_WITH_PARENT_ENV = 'CKT_EXIT_WITH_PARENT';
+import { EXIT_WITH_PARENT_ENV } from '@ckt/observability';
 
 export interface SpawnReadyOptions {
   /** Short name used in error messages. */

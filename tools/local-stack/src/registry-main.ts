@@ -2,7 +2,7 @@
 // Prints {"url":...} on one line when listening; exits on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startRegistryDouble } from './registry-double.ts';
-import { exitWithParent, onShutdown } from './shutdown.ts';
+import { onShutdown } from './shutdown.ts';
 
 const { values } = parseArgs({
   options: { port: { type: 'string' }, host: { type: 'string' }, file: { type: 'string' } },
@@ -14,4 +14,3 @@ const registry = await startRegistryDouble({
 });
 console.log(JSON.stringify({ url: registry.url }));
 onShutdown(() => registry.stop());
-exitWithParent();

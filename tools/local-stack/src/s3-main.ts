@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { exitWithParent, onShutdown } from './shutdown.ts';
+import { onShutdown } from './shutdown.ts';
 
 interface S3rverOptions {
   address: string;
@@ -47,4 +47,3 @@ const server = new S3rver({
 const address = await server.run();
 console.log(JSON.stringify({ endpoint: `http://${host}:${address.port}` }));
 onShutdown(() => server.close());
-exitWithParent();

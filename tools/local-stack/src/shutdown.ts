@@ -1,6 +1,6 @@
-import { EXIT_WITH_PARENT_ENV } from './process.ts';
+import { watchParent } from '@ckt/observability';
 
-/** Runs `stop` once on SIGINT/SIGTERM, then exits 0 (1 if stopping failed). */
+/** Runs `stop` once on SIGINT/SIGTERM or when the parent dies, then exits 0 (1 if stopping failed). */
 export function onShutdown(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (): void => {
@@ -16,12 +16,5 @@ export function onShutdown(stop: () => Promise<void>): void {
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
-}
-
-/** When spawned by spawnReady, exit as soon as the parent goes away (its end of stdin closes). */
-export function exitWithParent(): void {
-  if (process.env[EXIT_WITH_PARENT_ENV] !== '1') return;
-  process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
-  process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));
-  process.stdin.resume();
+  watchParent(handler);
 }

@@ -1,21 +1,23 @@
-// `npm start`: the whole pipeline on this machine. Local substitutes stand in for every production component
+// `npm start`: the whole pipeline on this machine. Local components stand in for every production component
 // that is not configured (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, CLICKHOUSE_URL, ARCHIVE_URL), and each service
-// runs as its own supervised process, as in production.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// runs as its own supervised process, as in production. Stop order: the demo traffic and the bridge first (no
+// new events), then each stage drains and commits, the archivers flush, and the local broker stops last.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { field, loadConfig, runService } from '@ckt/config';
-import { catalogTopics } from './topics.ts';
+import { processAlive, readWarehouseOwner } from '@ckt/warehouse';
 import { startStack, type Stack } from './stack.ts';
 import { tsEntryCommand } from './process.ts';
 import { repoRoot } from './paths.ts';
 import { portOrFree } from './free-port.ts';
+import { portHolder } from './port-holder.ts';
 import { Supervisor, type ProgramSpec } from './supervisor.ts';
-import type { PipelineState } from './pipeline-state.ts';
+import { commandLineOf, runningPipeline, writePipelineState, type PipelineState } from './pipeline-state.ts';
 
 const settings = z.object({
-  /** Warehouse, archives, registry state and pipeline.json live here. */
+  /** Warehouse, archives, registry state, the local broker's log and pipeline.json live here. */
   DATA_DIR: field.text('data'),
   BRIDGE_PORT: field.port(8080),
   /** Services get consecutive metrics ports from here; 0 = any free ports. */
@@ -25,6 +27,8 @@ const settings = z.object({
   /** One process per stage gains nothing from more partitions here, and each one costs the sink its own inserts
    * (measured at 10k events/s: the sink needs 0.28 cores with 1 partition per topic, 0.42 with 3). */
   TOPIC_PARTITIONS: field.integer(1, { min: 1 }),
+  /** Longest wait for one stop level (bridge, router, extractor, sink and archivers) before it is killed. */
+  STOP_GRACE_MS: field.integer(30_000, { min: 1000 }),
   KAFKA_BROKERS: z.string().optional(),
   SCHEMA_REGISTRY_URL: z.string().optional(),
   CLICKHOUSE_URL: z.string().optional(),
@@ -47,6 +51,8 @@ const SERVICES: ServiceEntry[] = [
   { name: 'raw-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.events.raw', ARCHIVE_GROUP_ID: 'raw-archiver', ARCHIVE_SERVICE_NAME: 'raw-archiver' }, stopOrder: 4 },
 ];
 
+/** A start that cannot go on: one line for the user, no stack trace. */
+class StartRefused extends Error {}
 
 async function waitReady(urls: string[], timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
@@ -59,33 +65,39 @@ async function waitReady(urls: string[], timeoutMs: number): Promise<string[]> {
   return pending;
 }
 
-function refuseSecondCopy(stateFile: string): void {
-  if (!existsSync(stateFile)) return;
-  const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as PipelineState;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return;
+/** Refuses to start over a running pipeline, a port someone holds, or a warehouse another process has open. */
+function refuseHeld(stateFile: string, dataDir: string, warehousePath: string, ports: Array<{ port: number; setting: string }>): void {
+  const running = runningPipeline(stateFile);
+  if (running) throw new StartRefused(`a pipeline (pid ${running.pid}) already runs on ${dataDir}: stop it first (Ctrl-C, or kill ${running.pid}), or set DATA_DIR`);
+  for (const { port, setting } of ports) {
+    const holder = portHolder(port);
+    if (holder) throw new StartRefused(`port ${port} (${setting}) is held by pid ${holder.pid} (${holder.command}): stop it, or set ${setting}`);
   }
-  throw new Error(`a pipeline (pid ${pid}) already runs on ${path.dirname(stateFile)}: stop it first, or set DATA_DIR`);
+  const owner = readWarehouseOwner(warehousePath);
+  if (owner && owner.pid !== process.pid && processAlive(owner.pid)) {
+    throw new StartRefused(`the warehouse ${warehousePath} is held by pid ${owner.pid} (${commandLineOf(owner.pid) ?? '?'}): stop it, or set DATA_DIR`);
+  }
 }
 
-runService('start', async () => {
+async function main(): Promise<void> {
   const cfg = loadConfig(settings);
   const dataDir = path.resolve(repoRoot, cfg.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const stateFile = path.join(dataDir, 'pipeline.json');
-  refuseSecondCopy(stateFile);
-
-  const local = { kafka: !cfg.KAFKA_BROKERS, registry: !cfg.SCHEMA_REGISTRY_URL };
-  const stack: Stack | undefined =
-    local.kafka || local.registry
-      ? await startStack({ dataDir, topics: catalogTopics(cfg.TOPIC_PARTITIONS), components: { ...local, s3: false } })
-      : undefined;
-  const stackEnv = stack?.env() ?? {};
-  const archiveUrl = cfg.ARCHIVE_URL ?? pathToFileURL(path.join(dataDir, 'archive')).href;
+  const warehousePath = process.env.WAREHOUSE_PATH ?? path.join(dataDir, 'warehouse');
   const bridgePort = await portOrFree(cfg.BRIDGE_PORT);
   const metricsPorts = await Promise.all(SERVICES.map((_, i) => portOrFree(cfg.METRICS_BASE_PORT === 0 ? 0 : cfg.METRICS_BASE_PORT + i)));
+  refuseHeld(stateFile, dataDir, warehousePath, [
+    { port: bridgePort, setting: 'BRIDGE_PORT' },
+    ...metricsPorts.map((port) => ({ port, setting: 'METRICS_BASE_PORT' })),
+  ]);
+
+  const local = { kafka: !cfg.KAFKA_BROKERS, registry: !cfg.SCHEMA_REGISTRY_URL };
+  // No topics here: every service creates what it reads and writes, as in production.
+  const stack: Stack | undefined =
+    local.kafka || local.registry ? await startStack({ dataDir, topics: [], components: { ...local, s3: false } }) : undefined;
+  const stackEnv = stack?.env() ?? {};
+  const archiveUrl = cfg.ARCHIVE_URL ?? pathToFileURL(path.join(dataDir, 'archive')).href;
 
   const sharedEnv: Record<string, string> = {
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
@@ -95,25 +107,25 @@ runService('start', async () => {
     LAG_POLL_MS: process.env.LAG_POLL_MS ?? '5000',
     EXTRACTOR_EMAIL_PEPPER: process.env.EXTRACTOR_EMAIL_PEPPER ?? 'local-development-pepper',
     ...stackEnv,
-    WAREHOUSE_PATH: process.env.WAREHOUSE_PATH ?? path.join(dataDir, 'warehouse'),
+    WAREHOUSE_PATH: warehousePath,
     ARCHIVE_URL: archiveUrl,
     BRIDGE_PORT: String(bridgePort),
   };
-  for (const key of ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE']) {
-    if (!process.env[key]) delete sharedEnv[key];
-  }
   const metricsUrl = (i: number) => `http://127.0.0.1:${metricsPorts[i]}`;
   const sinkIndex = SERVICES.findIndex((s) => s.name === 'sink-clickhouse');
   const state: PipelineState = {
     pid: process.pid,
+    startedAt: new Date().toISOString(),
     dataDir,
     bridgeUrl: `http://127.0.0.1:${bridgePort}`,
     sinkQueryUrl: `${metricsUrl(sinkIndex)}/query`,
     archiveUrl,
-    env: sharedEnv,
+    kafkaBrokers: sharedEnv.KAFKA_BROKERS ?? cfg.KAFKA_BROKERS ?? '',
+    schemaRegistryUrl: sharedEnv.SCHEMA_REGISTRY_URL ?? cfg.SCHEMA_REGISTRY_URL ?? '',
+    warehousePath,
     services: Object.fromEntries(SERVICES.map((s, i) => [s.name, { metricsUrl: metricsUrl(i), restarts: 0 }])),
   };
-  const saveState = () => writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  const saveState = () => writePipelineState(stateFile, state);
 
   const programs: ProgramSpec[] = SERVICES.map((service, i) => ({
     name: service.name,
@@ -135,6 +147,7 @@ runService('start', async () => {
   let shuttingDown: Promise<void> | undefined;
   const supervisor = new Supervisor(programs, {
     color: process.stdout.isTTY,
+    stopGraceMs: cfg.STOP_GRACE_MS,
     onStart: (program) => {
       const entry = state.services[program.spec.name];
       if (entry) Object.assign(entry, { pid: program.pid(), restarts: program.restarts() });
@@ -144,18 +157,32 @@ runService('start', async () => {
   });
   const shutdown = (code: number) => {
     shuttingDown ??= (async () => {
-      console.log('stopping: services drain and commit first');
+      console.log('stopping: the bridge stops accepting, each stage drains and commits, the broker stops last (Ctrl-C again to kill)');
       await supervisor.stop();
       await stack?.stop();
-      state.pid = 0;
+      state.pid = null;
+      state.stoppedAt = new Date().toISOString();
       saveState();
       console.log('stopped');
       process.exit(code);
     })();
     return shuttingDown;
   };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  let firstSignalAt = 0;
+  const onSignal = () => {
+    // One Ctrl-C arrives more than once (from the terminal to the whole foreground group, and relayed by tsx):
+    // only a signal well after the first means "stop waiting".
+    if (shuttingDown && Date.now() - firstSignalAt < 2000) return;
+    firstSignalAt ||= Date.now();
+    if (shuttingDown) {
+      console.log('second signal: killing every service now');
+      supervisor.kill();
+      process.exit(130);
+    }
+    void shutdown(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   supervisor.start();
   saveState();
@@ -167,11 +194,19 @@ runService('start', async () => {
     `  query warehouse: npm run query -- "SELECT count() FROM dwh.fact_ticket_sale FINAL"`,
     `  dead letters:    ${archiveUrl}/checkout.dlq/   raw archive: ${archiveUrl}/checkout.events.raw/`,
     ...SERVICES.map((s, i) => `  ${s.name.padEnd(16)} metrics ${metricsUrl(i)}/metrics`),
-    `  kafka:           ${sharedEnv.KAFKA_BROKERS ?? cfg.KAFKA_BROKERS}${local.kafka ? ` (local Apache Kafka, data in ${path.join(dataDir, 'kafka')})` : ''}`,
+    `  kafka:           ${state.kafkaBrokers}${local.kafka ? ` (local Apache Kafka, data in ${path.join(dataDir, 'kafka')})` : ''}`,
     `  state:           ${stateFile}`,
     cfg.DEMO_RATE > 0 ? `  demo traffic:    ${cfg.DEMO_RATE} events/s (DEMO_RATE=0 turns it off)` : '  demo traffic:    off',
     'Ctrl-C stops everything cleanly.',
     '',
   ];
   console.log(lines.join('\n'));
-});
+}
+
+runService('start', () =>
+  main().catch((error: unknown) => {
+    if (!(error instanceof StartRefused)) throw error;
+    process.stderr.write(`npm start: ${error.message}\n`);
+    process.exit(1);
+  }),
+);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { EXIT_WITH_PARENT_ENV } from '@ckt/observability';
 
 export interface ProgramSpec {
   name: string;
@@ -27,13 +28,15 @@ export interface SupervisorOptions {
   /** Called when a program fails in a way restarting cannot fix. */
   onFatal?: (name: string, code: number | null) => void;
   color?: boolean;
+  /** Longest wait for one stop level before its programs are killed (default 30 s). */
   stopGraceMs?: number;
 }
 
 /**
  * Runs each program as its own process with one prefixed, readable log stream; restarts a program that
- * crashes (backoff 1 s doubling to 30 s, reset after a minute of uptime); stops them all with SIGTERM (so
- * they drain and commit) and SIGKILL after a grace period.
+ * crashes (backoff 1 s doubling to 30 s, reset after a minute of uptime); stops them level by level with
+ * SIGTERM (so they drain and commit) and SIGKILL after a deadline. Each child's stdin is a lifeline: when this
+ * process dies, however it dies, the children see it close and shut down (watchParent in @ckt/observability).
  */
 export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
@@ -47,10 +50,6 @@ export class Supervisor {
     private readonly options: SupervisorOptions = {},
   ) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
-    // Detached children outlive a supervisor that exits abruptly unless it takes them along.
-    process.on('exit', () => {
-      for (const child of this.children.values()) child.kill('SIGKILL');
-    });
     this.width = Math.max(...specs.map((s) => s.name.length));
   }
 
@@ -69,7 +68,12 @@ export class Supervisor {
   private launch(spec: ProgramSpec, index: number, nextDelayMs: number): void {
     // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops services in order. In the
     // shared group every service would get the signal twice (terminal, then supervisor) and skip its drain.
-    const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(spec.command, spec.args, {
+      env: { ...spec.env, [EXIT_WITH_PARENT_ENV]: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    child.stdin?.on('error', () => {}); // a child that exits closes its end first
     this.children.set(spec.name, child);
     const startedAt = Date.now();
     const prefix = this.prefix(spec, index);
@@ -92,7 +96,10 @@ export class Supervisor {
     });
   }
 
-  /** SIGTERM in stop order (the bridge stops accepting first), waiting for each group to exit. */
+  /**
+   * SIGTERM in stop order (the bridge stops accepting first), waiting for each level to exit; a level that
+   * outlives its grace is SIGKILLed, so the whole stop is bounded by levels × grace.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     const grace = this.options.stopGraceMs ?? 30_000;
@@ -103,11 +110,20 @@ export class Supervisor {
     }
   }
 
+  /** SIGKILL of everything still running (a second Ctrl-C). */
+  kill(): void {
+    this.stopping = true;
+    for (const child of this.children.values()) child.kill('SIGKILL');
+  }
+
   private stopOne(name: string, graceMs: number): Promise<void> {
     const child = this.children.get(name);
     if (!child || child.exitCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const kill = setTimeout(() => {
+        this.write(`${name} did not stop within ${graceMs} ms; killing it`);
+        child.kill('SIGKILL');
+      }, graceMs);
       child.once('exit', () => {
         clearTimeout(kill);
         resolve();

@@ -59,4 +59,28 @@ describe('runRedrive', () => {
     });
     expect(summary).toMatchObject({ dryRun: true, objectsRead: 1, recordsMatched: 1, republished: { 'checkout.events.raw': 1 }, byReason: { invalid_json: 1 } });
   });
+
+  it('publishes one copy of a dead letter a stage wrote again after re-reading its source', async () => {
+    const store = createMemoryStore();
+    const letter = (offset: number, sourceOffset: number, value: string) =>
+      toArchiveLine('checkout.dlq', 0, {
+        offset: String(offset),
+        timestamp: String(Date.parse('2025-03-27T20:10:00Z')),
+        key: Buffer.from('k'),
+        value: Buffer.from(value),
+        headers: { 'dlq.stage': 'extractor', 'dlq.reason': 'invalid_payload', 'dlq.source.topic': 'checkout.events.ticket', 'dlq.source.offset': String(sourceOffset) },
+      });
+    // The router re-published the same raw event after a crash (source offset 7, then 9), and another letter.
+    const records = [letter(0, 7, '{"event_id":"e1"}'), letter(1, 8, '{"event_id":"e2"}'), letter(2, 9, '{"event_id":"e1"}')];
+    await store.put(objectKey({ topic: 'checkout.dlq', partition: 0, startOffset: '0', date: '2025-03-27', hour: '20' }), encodeArchiveObject(records));
+    const sent: string[] = [];
+    const summary = await runRedrive({
+      store,
+      archiveTopic: 'checkout.dlq',
+      filter: { sourceTopics: [], reasons: [] },
+      publish: async (_topic, messages) => void sent.push(...messages.map((m) => String(m.value))),
+    });
+    expect(sent).toEqual(['{"event_id":"e1"}', '{"event_id":"e2"}']);
+    expect(summary).toMatchObject({ recordsScanned: 3, recordsMatched: 2, skipped: { copy: 1 } });
+  });
 });

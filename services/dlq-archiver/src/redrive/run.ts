@@ -1,4 +1,4 @@
-import { decodeArchiveObject, parseObjectKey, type ObjectStore } from '@ckt/archive';
+import { deadLetterIdentity, decodeArchiveObject, parseObjectKey, type ObjectStore } from '@ckt/archive';
 import { DLQ_HEADERS } from '@ckt/domain';
 import type { OutboundMessage } from '@ckt/kafka';
 import type { RedriveFilter } from './args.ts';
@@ -27,7 +27,7 @@ export interface RedriveSummary {
   republished: Record<string, number>;
   /** Matched records per dead-letter reason. */
   byReason: Record<string, number>;
-  /** Matched records that could not be redriven, per cause. */
+  /** Matched records that could not be redriven, per cause (`copy`: a copy of a letter already taken). */
   skipped: Record<string, number>;
 }
 
@@ -38,13 +38,15 @@ const bump = (counts: Record<string, number>, key: string, by = 1) => {
 /**
  * Reads the archived dead letters the filter selects, in archive order (hour, partition, offset), and
  * publishes each original record to its source topic. Objects of hours outside the time range are not read.
- * Redriving twice publishes twice: downstream stages are idempotent by event_id and grain.
+ * Copies of one dead letter (a stage that re-read its source writes it again; see deadLetterIdentity) are
+ * published once. Redriving twice publishes twice: downstream stages are idempotent by event_id and grain.
  */
 export async function runRedrive(o: RedriveOptions): Promise<RedriveSummary> {
   const progress = o.progress ?? (() => {});
   const batchSize = o.batchSize ?? 500;
   const summary: RedriveSummary = { dryRun: !o.publish, objectsRead: 0, recordsScanned: 0, recordsMatched: 0, republished: {}, byReason: {}, skipped: {} };
 
+  const taken = new Set<string>();
   const keys: string[] = [];
   for await (const key of o.store.list(`${o.archiveTopic}/`)) {
     const id = parseObjectKey(key);
@@ -63,6 +65,12 @@ export async function runRedrive(o: RedriveOptions): Promise<RedriveSummary> {
     let matched = 0;
     for (const record of records) {
       if (!matchesFilter(record, o.filter)) continue;
+      const identity = deadLetterIdentity(record);
+      if (taken.has(identity)) {
+        bump(summary.skipped, 'copy');
+        continue;
+      }
+      taken.add(identity);
       matched++;
       bump(summary.byReason, headerText(record, DLQ_HEADERS.reason) ?? '(none)');
       const plan = redrivePlan(record, o.targetTopic);
