@@ -3,17 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileStore } from './file-store.ts';
-import { listAll } from './object-store.ts';
+import { listAll, ObjectConflictError } from './object-store.ts';
 
 describe('file object store', () => {
-  it('puts, gets, overwrites and lists keys below its directory in byte order', async () => {
+  it('puts, gets and lists keys below its directory in byte order, writing each key once', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'file-store-'));
     const store = createFileStore(dir);
     await store.put('t/dt=2025-03-27/hour=21/b', Buffer.from('2'));
     await store.put('t/dt=2025-03-27/hour=20/a', Buffer.from('1'));
-    await store.put('t/dt=2025-03-27/hour=20/a', Buffer.from('1b'));
+    // A retry with the same bytes is a no-op; other bytes are refused, and the object stays as it was.
+    await store.put('t/dt=2025-03-27/hour=20/a', Buffer.from('1'));
+    await expect(store.put('t/dt=2025-03-27/hour=20/a', Buffer.from('1b'))).rejects.toBeInstanceOf(ObjectConflictError);
     await store.put('u/x', Buffer.from('3'));
-    expect((await store.get('t/dt=2025-03-27/hour=20/a'))?.toString()).toBe('1b');
+    expect((await store.get('t/dt=2025-03-27/hour=20/a'))?.toString()).toBe('1');
     expect(await store.get('t/missing')).toBeUndefined();
     expect(await listAll(store, 't/')).toEqual(['t/dt=2025-03-27/hour=20/a', 't/dt=2025-03-27/hour=21/b']);
     expect(await listAll(store, 't/dt=2025-03-27/hour=2')).toEqual(['t/dt=2025-03-27/hour=20/a', 't/dt=2025-03-27/hour=21/b']);

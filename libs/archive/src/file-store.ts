@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkKey } from './keys.ts';
-import type { ObjectStore } from './object-store.ts';
+import { ObjectConflictError, type ObjectStore } from './object-store.ts';
 
 const TEMP_MARK = '.tmp-';
 
@@ -28,8 +28,9 @@ async function walk(dir: string, relative: string, out: string[]): Promise<void>
 }
 
 /**
- * The same key layout as S3, as files below `dir` (local runs and tests). A put writes a temp file and
- * renames it over the key, so a crash never leaves a half-written object under the final name.
+ * The same key layout as S3, as files below `dir` (local runs and tests). A put writes a temp file and links it
+ * to the key, which fails when the key exists (the write-once check is atomic), so a crash never leaves a
+ * half-written object under the final name and nothing is ever replaced.
  */
 export function createFileStore(dir: string): ObjectStore {
   const root = path.resolve(dir);
@@ -42,10 +43,12 @@ export function createFileStore(dir: string): ObjectStore {
       const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         await writeFile(temp, body);
-        await rename(temp, file);
+        await link(temp, file);
       } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!(await readFile(file)).equals(body)) throw new ObjectConflictError(key);
+      } finally {
         await rm(temp, { force: true });
-        throw error;
       }
     },
     async get(key) {

@@ -1,5 +1,5 @@
 export { archiveEnv, archiveSchema, type ArchiveSettings } from './env.ts';
-export { listAll, type ObjectStore, type PutOptions } from './object-store.ts';
+export { listAll, ObjectConflictError, type ObjectStore, type PutOptions } from './object-store.ts';
 export { createFileStore } from './file-store.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { createS3Store, s3ClientOptions, type S3StoreOptions } from './s3-store.ts';

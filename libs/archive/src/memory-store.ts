@@ -1,5 +1,5 @@
 import { checkKey } from './keys.ts';
-import type { ObjectStore } from './object-store.ts';
+import { ObjectConflictError, type ObjectStore } from './object-store.ts';
 
 /** An object store in memory, for tests and dry runs. `objects` is the live map (key -> bytes). */
 export function createMemoryStore(): ObjectStore & { readonly objects: Map<string, Buffer> } {
@@ -8,7 +8,9 @@ export function createMemoryStore(): ObjectStore & { readonly objects: Map<strin
     objects,
     location: 'memory://',
     async put(key, body) {
-      objects.set(checkKey(key), Buffer.from(body));
+      const existing = objects.get(checkKey(key));
+      if (existing && !existing.equals(body)) throw new ObjectConflictError(key);
+      objects.set(key, Buffer.from(body));
     },
     async get(key) {
       const body = objects.get(checkKey(key));

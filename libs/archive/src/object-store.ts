@@ -4,10 +4,19 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** A put found its key holding other bytes: archive objects are written once and never replaced. */
+export class ObjectConflictError extends Error {
+  override readonly name = 'ObjectConflictError';
+  constructor(readonly key: string) {
+    super(`${key} already holds other bytes; archive objects are never overwritten`);
+  }
+}
+
 /**
- * A flat key space of immutable-looking objects. Keys are relative to the store's root (the prefix of
- * `s3://bucket/prefix`, or the directory of `file://dir`) and use `/` as separator. A put replaces the whole
- * object atomically: readers see the old or the new bytes, never a mix.
+ * A flat key space of write-once objects. Keys are relative to the store's root (the prefix of
+ * `s3://bucket/prefix`, or the directory of `file://dir`) and use `/` as separator. A put stores the whole
+ * object atomically (readers see all of it or nothing); a put of a key that already holds the same bytes is a
+ * no-op (a retry), and one with other bytes throws ObjectConflictError.
  */
 export interface ObjectStore {
   /** Where the store writes, for logs; never contains credentials. */

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { checkKey, normalisePrefix } from './keys.ts';
-import type { ObjectStore } from './object-store.ts';
+import { ObjectConflictError, type ObjectStore } from './object-store.ts';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -51,9 +51,26 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
   const { bucket } = options;
   const root = normalisePrefix(options.prefix ?? '');
   const fullKey = (key: string) => root + checkKey(key);
+  const get = async (key: string): Promise<Buffer | undefined> => {
+    try {
+      const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
+      if (!result.Body) return Buffer.alloc(0);
+      return Buffer.from(await result.Body.transformToByteArray());
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
   return {
     location: `s3://${bucket}/${root}`,
     async put(key, body, { contentType = 'application/octet-stream', signal } = {}) {
+      // Write-once by a read first; a writer in between can still win (closed by a conditional put on servers
+      // that support If-None-Match).
+      const existing = await get(key);
+      if (existing) {
+        if (existing.equals(body)) return;
+        throw new ObjectConflictError(key);
+      }
       const params = { Bucket: bucket, Key: fullKey(key), Body: body, ContentType: contentType };
       if (body.length < options.multipartPartBytes) {
         await client.send(new PutObjectCommand({ ...params, ContentLength: body.length }), { abortSignal: signal });
@@ -69,16 +86,7 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
         signal?.removeEventListener('abort', abort);
       }
     },
-    async get(key) {
-      try {
-        const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(key) }));
-        if (!result.Body) return Buffer.alloc(0);
-        return Buffer.from(await result.Body.transformToByteArray());
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    },
+    get,
     async *list(prefix = '') {
       let token: string | undefined;
       do {

@@ -1,4 +1,4 @@
-export { kafkaEnv, kafkaSchema, topicsEnv, topicsSchema, topicNames, checkKafkaSettings, type KafkaSettings, type TopicSettings } from './settings.ts';
+export { kafkaEnv, kafkaSchema, topicsEnv, topicsSchema, topicNames, checkKafkaSettings, DEFAULT_GROUP_IDS, type KafkaSettings, type TopicSettings } from './settings.ts';
 export { createKafka } from './client.ts';
 export { createPublisher, type Publisher, type OutboundMessage } from './producer.ts';
 export {

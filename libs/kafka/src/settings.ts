@@ -31,6 +31,18 @@ export const topicsEnv = {
   TOPIC_BRIDGE_CURSOR: field.text('checkout.bridge.cursor'),
 };
 export const topicsSchema = z.object(topicsEnv);
+
+/**
+ * Each stage's consumer group unless configured (ROUTER_GROUP_ID, EXTRACTOR_GROUP_ID, SINK_GROUP_ID,
+ * ARCHIVE_GROUP_ID). An archiver's default is `archiver.<its topic>`; the raw archive runs as `raw-archiver`.
+ */
+export const DEFAULT_GROUP_IDS = {
+  router: 'checkout-router',
+  extractor: 'checkout-extractor',
+  sink: 'checkout-sink-clickhouse',
+  rawArchiver: 'raw-archiver',
+  archiverOf: (topic: string) => `archiver.${topic}`,
+} as const;
 export type TopicSettings = z.infer<typeof topicsSchema>;
 
 /** The topic names in the shape the domain rules use. */

@@ -41,7 +41,11 @@ function quoteJson(value: string): string {
   return JSON.stringify(value);
 }
 
-/** For operators: forget a topic's progress after it was deleted and re-created (offsets restart at 0). */
-export function resetProgressStatement(topic: string): string {
-  return `ALTER TABLE ${PROGRESS_TABLE} DELETE WHERE topic = ${quoteString(topic)}`;
+/**
+ * Forgets the progress of `topics`, so the sink writes their rows again: a table to rebuild from Kafka (`npm run
+ * replay -- --stage sink --rebuild`). Waits until the rows are gone (mutations_sync), before a sink starts again.
+ */
+export async function forgetProgress(warehouse: Warehouse, topics: readonly string[]): Promise<void> {
+  if (topics.length === 0) return;
+  await warehouse.command(`ALTER TABLE ${PROGRESS_TABLE} DELETE WHERE topic IN (${topics.map(quoteString).join(', ')}) SETTINGS mutations_sync = 2`);
 }

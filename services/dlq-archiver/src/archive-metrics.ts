@@ -11,6 +11,7 @@ export interface ArchiveMetrics {
   uploadSeconds: Histogram<'topic'>;
   uploadFailures: Counter<'topic'>;
   adopted: Counter<'topic'>;
+  conflicts: Counter<'topic'>;
 }
 
 export function createArchiveMetrics(registry: Registry): ArchiveMetrics {
@@ -30,6 +31,12 @@ export function createArchiveMetrics(registry: Registry): ArchiveMetrics {
     adopted: new Counter({
       name: 'archive_objects_adopted_total',
       help: 'Objects found already stored by an earlier attempt (crash or rebalance between upload and commit) and rewritten with the same boundary',
+      labelNames: ['topic'],
+      registers,
+    }),
+    conflicts: new Counter({
+      name: 'archive_object_conflicts_total',
+      help: 'Objects whose key already held other bytes (another writer, or another incarnation of the topic); never overwritten',
       labelNames: ['topic'],
       registers,
     }),

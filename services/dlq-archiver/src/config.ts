@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { field } from '@ckt/config';
 import { archiveEnv } from '@ckt/archive';
-import { kafkaEnv } from '@ckt/kafka';
+import { DEFAULT_GROUP_IDS, kafkaEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
 
@@ -37,4 +37,4 @@ export const archiverSchema = z.object(archiverEnv);
 export type ArchiverConfig = z.infer<typeof archiverSchema>;
 
 export const groupIdOf = (config: Pick<ArchiverConfig, 'ARCHIVE_GROUP_ID' | 'ARCHIVE_TOPIC'>): string =>
-  config.ARCHIVE_GROUP_ID ?? `archiver.${config.ARCHIVE_TOPIC}`;
+  config.ARCHIVE_GROUP_ID ?? DEFAULT_GROUP_IDS.archiverOf(config.ARCHIVE_TOPIC);

@@ -3,6 +3,7 @@ import {
   decodeArchiveObject,
   gzipDeterministicAsync,
   hourSlotOfIso,
+  ObjectConflictError,
   objectKey,
   OBJECT_CONTENT_TYPE,
   serialiseLine,
@@ -38,10 +39,10 @@ export interface PartitionArchiverOptions {
 }
 
 /**
- * Turns one partition's records into archive objects: upload, then commit. At most one object per partition
- * is stored-but-uncommitted at any time, and only the object starting at the committed offset can be; a
- * fresh archiver therefore looks for that object first and, if an earlier attempt stored it, rewrites it with
- * the same end offset (same records, deterministic gzip: the same bytes). Calls are serialised per partition.
+ * Turns one partition's records into archive objects: upload, then commit. Before each object it looks for one
+ * an earlier attempt stored under the same start offset (a crash between upload and commit, a rebalance, a
+ * replay of the group) and, if there is one, cuts at the same end offset: same records, deterministic gzip, the
+ * same bytes, so the write-once store takes it as a retry. Calls are serialised per partition.
  */
 export class PartitionArchiver {
   readonly topic: string;
@@ -55,6 +56,8 @@ export class PartitionArchiver {
   private uncommitted: bigint | undefined;
   private lookForStored = true;
   private adoptedEnd: bigint | undefined;
+  /** Start offset of the last object whose key held other bytes. */
+  private conflictAt: bigint | undefined;
   private chain: Promise<unknown>;
   private closed = false;
 
@@ -200,18 +203,38 @@ export class PartitionArchiver {
     try {
       await this.o.store.put(key, body, { contentType: OBJECT_CONTENT_TYPE, signal });
     } catch (error) {
+      if (error instanceof ObjectConflictError) this.conflicted(key, first.offset);
       this.o.metrics?.uploadFailures.inc({ topic: this.topic });
       throw error;
     }
     timer?.();
     this.pending.splice(0, length);
     this.adoptedEnd = undefined;
+    this.lookForStored = true;
     this.uncommitted = last.offset + 1n;
     this.count(records, body.length);
     const stored: StoredObject = { key, startOffset: first.offset.toString(), endOffset: last.offset.toString(), records: length, bytes: body.length };
     this.o.logger.debug({ ...stored }, 'stored archive object');
     await this.o.afterStore?.(stored, signal);
     await this.commitStored();
+  }
+
+  /**
+   * The key holds other bytes: another writer stored it between our look and our put (look again and adopt its
+   * boundary), or the same offsets held other records before (the topic was re-created): then the object after
+   * adopting still differs, and the partition stops here, loudly, until an operator looks (never overwritten).
+   */
+  private conflicted(key: string, startOffset: bigint): void {
+    this.o.metrics?.conflicts.inc({ topic: this.topic });
+    const again = this.conflictAt === startOffset;
+    this.conflictAt = startOffset;
+    this.lookForStored = true;
+    this.o.logger.error(
+      { key, startOffset: String(startOffset) },
+      again
+        ? 'archive object holds other records at these offsets (was the topic re-created?); partition stopped, nothing overwritten'
+        : 'archive object was stored by another writer meanwhile; adopting its boundary',
+    );
   }
 
   private count(records: PendingRecord[], bytes: number): void {

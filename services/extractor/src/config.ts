@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { field } from '@ckt/config';
-import { kafkaEnv, topicsEnv } from '@ckt/kafka';
+import { DEFAULT_GROUP_IDS, kafkaEnv, topicsEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
 import { schemaRegistryEnv } from '@ckt/schemas';
@@ -15,7 +15,7 @@ export const extractorEnv = {
   /** Secret key of the e-mail hash (HMAC-SHA256); empty = plain SHA-256. Never logged; changing it changes every hash. */
   EXTRACTOR_EMAIL_PEPPER: field.text(''),
   /** Consumer group of the extractor on the family topics. */
-  EXTRACTOR_GROUP_ID: field.text('checkout-extractor'),
+  EXTRACTOR_GROUP_ID: field.text(DEFAULT_GROUP_IDS.extractor),
   /** Family-topic partitions handled at the same time by one instance (order stays per partition). */
   EXTRACTOR_PARTITIONS_CONCURRENTLY: field.integer(32, { min: 1, max: 64 }),
 };

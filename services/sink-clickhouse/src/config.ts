@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { field } from '@ckt/config';
 import { EXTRACTED_TABLES, isExtractedTable, type ExtractedTableName } from '@ckt/domain';
-import { kafkaEnv, topicsEnv } from '@ckt/kafka';
+import { DEFAULT_GROUP_IDS, kafkaEnv, topicsEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
 import { schemaRegistryEnv } from '@ckt/schemas';
@@ -25,7 +25,7 @@ export const sinkEnv = {
   /** SCHEMA_REGISTRY_URL (+ optional basic auth): rows are decoded with the writer schema named in each record. */
   ...schemaRegistryEnv,
   /** Consumer group of the sink on the dwh.* topics. */
-  SINK_GROUP_ID: field.text('checkout-sink-clickhouse'),
+  SINK_GROUP_ID: field.text(DEFAULT_GROUP_IDS.sink),
   /** Tables to load (each from its dwh.<table> topic); default all extracted tables. */
   SINK_TABLES: tableList,
   /** Flush a partition's buffer at this many rows (one insert never holds more). */

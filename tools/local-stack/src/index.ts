@@ -12,5 +12,5 @@ export type { KafkaSource, Stack, StackKafka, StackOptions, TopicSpec } from './
 export { catalogTopics } from './topics.ts';
 export { repoRoot, kafkaLibDir, KAFKA_VERSION } from './paths.ts';
 export { writeFileAtomic } from './atomic-file.ts';
-export type { PipelineState } from './pipeline-state.ts';
+export { readPipelineState, runningPipeline, type PipelineState } from './pipeline-state.ts';
 export { Supervisor, type ProgramSpec, type SupervisedProgram } from './supervisor.ts';

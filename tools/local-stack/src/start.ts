@@ -47,7 +47,8 @@ const SERVICES: ServiceEntry[] = [
   { name: 'router', main: 'services/router/src/main.ts', stopOrder: 2 },
   { name: 'extractor', main: 'services/extractor/src/main.ts', stopOrder: 3 },
   { name: 'sink-clickhouse', main: 'services/sink-clickhouse/src/main.ts', stopOrder: 4 },
-  { name: 'dlq-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.dlq', ARCHIVE_GROUP_ID: 'dlq-archiver' }, stopOrder: 4 },
+  // The groups compose and k8s use: archiver.checkout.dlq (the default) and raw-archiver.
+  { name: 'dlq-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.dlq' }, stopOrder: 4 },
   { name: 'raw-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.events.raw', ARCHIVE_GROUP_ID: 'raw-archiver', ARCHIVE_SERVICE_NAME: 'raw-archiver' }, stopOrder: 4 },
 ];
 

@@ -1,48 +1,88 @@
+import type { Admin } from 'kafkajs';
 import type { Kafka } from '@ckt/kafka';
-import { planReplay, type PartitionMove, type PartitionState, type ReplayArgs } from './plan.ts';
+import { planReplay, type PartitionMove, type ReplayTarget } from './plan.ts';
 
-export class BrokerRefusedError extends Error {}
+/** Something the operator must change before the replay can run (a live member, an unknown name). */
+export class ReplayRefusedError extends Error {}
 
-/** Reads the group's committed offsets and the topic's watermarks, and the offsets at the target time. */
-async function readStates(kafka: Kafka, args: ReplayArgs): Promise<PartitionState[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [committed] = await admin.fetchOffsets({ groupId: args.group, topics: [args.topic] });
-    const watermarks = await admin.fetchTopicOffsets(args.topic);
-    const atTime =
-      args.target.kind === 'datetime' ? await admin.fetchTopicOffsetsByTimestamp(args.topic, args.target.at.getTime()) : [];
-    return watermarks.map((w) => ({
+export interface TopicMoves {
+  topic: string;
+  moves: PartitionMove[];
+}
+
+export interface ReplayResult {
+  plan: TopicMoves[];
+  /** Set when the group has live members (a dry run reports it; a real run refuses). */
+  liveMembers?: string;
+}
+
+export interface ReplayRequest {
+  group: string;
+  /** Empty: every topic the group has committed offsets for. */
+  topics: string[];
+  target: ReplayTarget;
+  dryRun: boolean;
+  /** Said when the group has live members, e.g. "npm start is running (pid 42): stop it first". */
+  liveMembersHint?: string;
+}
+
+/** The group's live members as `client@host`, or undefined when it has none. */
+async function liveMembers(admin: Admin, group: string): Promise<string | undefined> {
+  const { groups } = await admin.describeGroups([group]);
+  const members = groups[0]?.members ?? [];
+  if (members.length === 0) return undefined;
+  return `${members.length} live member(s) (${groups[0]?.state}): ${members.map((m) => `${m.clientId}@${m.clientHost.replace(/^\//, '')}`).join(', ')}`;
+}
+
+/** The topics the group committed offsets for (an unknown group has none). */
+async function committedTopics(admin: Admin, group: string): Promise<string[]> {
+  const offsets = await admin.fetchOffsets({ groupId: group });
+  return offsets.filter((t) => t.partitions.some((p) => p.offset !== '-1')).map((t) => t.topic);
+}
+
+async function topicMoves(admin: Admin, group: string, topic: string, target: ReplayTarget): Promise<TopicMoves> {
+  const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  const watermarks = await admin.fetchTopicOffsets(topic);
+  const atTime = target.kind === 'datetime' ? await admin.fetchTopicOffsetsByTimestamp(topic, target.at.getTime()) : [];
+  const states = watermarks
+    .map((w) => ({
       partition: w.partition,
       low: w.low,
       high: w.high,
       committed: committed?.partitions.find((p) => p.partition === w.partition)?.offset ?? '-1',
       atTime: atTime.find((t) => t.partition === w.partition)?.offset,
-    }));
-  } finally {
-    await admin.disconnect();
-  }
+    }))
+    .sort((a, b) => a.partition - b.partition);
+  return { topic, moves: planReplay(states, target) };
 }
 
 /**
- * Plans the rewind and, unless dry-running, commits the new offsets for the (stopped) group. Brokers refuse
- * this for groups with live members, and librdkafka's mock cluster does not implement it: both end in a
- * BrokerRefusedError that says what to do.
+ * Plans the move of the group's offsets on each topic and, unless dry-running, commits it. Refuses (saying what
+ * to do) when the group has live members, when a topic does not exist, and when no topic is named and the group
+ * has no offsets at all (a misspelt group).
  */
-export async function replay(kafka: Kafka, args: ReplayArgs): Promise<PartitionMove[]> {
-  const moves = planReplay(await readStates(kafka, args), args.target);
-  if (args.dryRun) return moves;
+export async function replay(kafka: Kafka, request: ReplayRequest): Promise<ReplayResult> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.setOffsets({ groupId: args.group, topic: args.topic, partitions: moves.map((m) => ({ partition: m.partition, offset: m.to })) });
-  } catch (error) {
-    throw new BrokerRefusedError(
-      `the broker refused to move the offsets of group ${args.group} (${(error as Error).message}); stop every consumer of the group and retry — ` +
-        `librdkafka's local mock cluster does not support this at all, only a real Kafka does`,
-    );
+    const existing = new Set(await admin.listTopics());
+    const topics = request.topics.length > 0 ? request.topics : await committedTopics(admin, request.group);
+    if (topics.length === 0) {
+      const known = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+      throw new ReplayRefusedError(`group ${request.group} has no committed offsets on this cluster; known groups: ${known.join(', ') || 'none'}`);
+    }
+    const unknown = topics.filter((t) => !existing.has(t));
+    if (unknown.length > 0) throw new ReplayRefusedError(`no topic ${unknown.join(', ')} on this cluster`);
+    const plan = await Promise.all(topics.map((topic) => topicMoves(admin, request.group, topic, request.target)));
+    // Kafka refuses to move the offsets of a group with members anyway, less clearly.
+    const members = await liveMembers(admin, request.group);
+    if (request.dryRun) return { plan, liveMembers: members };
+    if (members) throw new ReplayRefusedError(`group ${request.group} has ${members}; ${request.liveMembersHint ?? 'stop its consumers first'}`);
+    for (const { topic, moves } of plan) {
+      await admin.setOffsets({ groupId: request.group, topic, partitions: moves.map((m) => ({ partition: m.partition, offset: m.to })) });
+    }
+    return { plan };
   } finally {
     await admin.disconnect();
   }
-  return moves;
 }
