@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedOutcome, generate, type GeneratedRecord } from '@ckt/generator';
+import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaCluster, type KafkaCluster } from '@ckt/local-stack';
 import { startPipeline, type RunningPipeline } from '../helpers/pipeline.ts';
 import { assertExact, caughtUp } from '../helpers/outcome.ts';
@@ -64,6 +65,15 @@ describe('broker failures under load', () => {
   it('three nodes: the leader of a raw partition is killed mid-load and comes back later; nothing is lost', async () => {
     const cluster = await startKafkaCluster({ nodes: 3 });
     await withPipeline(cluster, 3, async (pipeline) => {
+      // The services created their topics with the cluster's durability: three replicas, two in sync to ack.
+      const admin = new Kafka({ clientId: 'faults-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['checkout.events.raw', 'dwh.fact_payment'] });
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'checkout.events.raw', configNames: ['min.insync.replicas'] }] });
+      await admin.disconnect();
+      expect(topics.flatMap((t) => t.partitions.map((p) => p.replicas.length))).toEqual([3, 3, 3, 3, 3, 3]);
+      expect(resources[0]?.configEntries[0]?.configValue).toBe('2');
+
       const records = generate({ seed: 'faults-3', total: 6000, faults: FAULTS });
       const load = steadyLoad(pipeline.state().bridgeUrl, records, 300);
       await new Promise((r) => setTimeout(r, 6000));

@@ -10,7 +10,8 @@ export interface LagMonitor {
 
 /**
  * Consumer-group lag from the broker's committed offsets (what a replay or a crash would resume from), as
- * `kafka_consumergroup_lag{group,topic,partition}`: end offset minus committed offset.
+ * `kafka_consumergroup_lag{group,topic,partition}`: end offset minus committed offset; and the group's live
+ * members as the broker's group coordinator sees them, `kafka_consumergroup_members{group}`.
  */
 export function startLagMonitor(
   kafka: Kafka,
@@ -22,6 +23,12 @@ export function startLagMonitor(
     labelNames: ['group', 'topic', 'partition'],
     registers: [registry],
   });
+  const members = new Gauge({
+    name: 'kafka_consumergroup_members',
+    help: 'Live members of the consumer group, as its coordinator reports them (DescribeGroups)',
+    labelNames: ['group'],
+    registers: [registry],
+  });
   const admin = kafka.admin();
   let connected: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -29,6 +36,8 @@ export function startLagMonitor(
   async function poll(): Promise<void> {
     connected ??= admin.connect();
     await connected;
+    const { groups } = await admin.describeGroups([groupId]);
+    members.set({ group: groupId }, groups[0]?.members.length ?? 0);
     const committed = await admin.fetchOffsets({ groupId, topics });
     for (const { topic, partitions } of committed) {
       const ends = await admin.fetchTopicOffsets(topic);

@@ -118,11 +118,15 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], logger: Log
 export async function ensureServiceTopics(
   kafka: Kafka,
   topics: string[],
-  settings: Pick<KafkaSettings, 'TOPIC_PARTITIONS' | 'TOPIC_REPLICATION_FACTOR'>,
+  settings: Pick<KafkaSettings, 'TOPIC_PARTITIONS' | 'TOPIC_REPLICATION_FACTOR' | 'TOPIC_RETENTION_MS'>,
   logger: Logger,
   names: TopicNames = DEFAULT_TOPIC_NAMES,
 ): Promise<void> {
   const catalog = new Map(catalogTopics(settings.TOPIC_PARTITIONS, names).map((t) => [t.name, t]));
-  const specs = [...new Set(topics)].map((name) => catalog.get(name) ?? { name, partitions: settings.TOPIC_PARTITIONS });
+  const retention: Record<string, string> = settings.TOPIC_RETENTION_MS === undefined ? {} : { 'retention.ms': String(settings.TOPIC_RETENTION_MS) };
+  const specs = [...new Set(topics)].map((name): TopicSpec => {
+    const spec = catalog.get(name) ?? { name, partitions: settings.TOPIC_PARTITIONS };
+    return spec.config?.['cleanup.policy'] === 'compact' ? spec : { ...spec, config: { ...retention, ...spec.config } };
+  });
   await ensureTopics(kafka, specs, logger, settings.TOPIC_REPLICATION_FACTOR);
 }

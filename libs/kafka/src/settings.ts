@@ -17,6 +17,8 @@ export const kafkaEnv = {
   /** Partitions and replication used when this service may create its topics. */
   TOPIC_PARTITIONS: field.integer(6, { min: 1 }),
   TOPIC_REPLICATION_FACTOR: field.integer(-1, { min: -1 }),
+  /** retention.ms of the topics this service creates (not the compacted cursor topic); unset: the broker's default. */
+  TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).optional(),
   /** How often consumer-group lag is read from the broker for the lag gauge. */
   LAG_POLL_MS: field.integer(10_000, { min: 0 }),
 };
