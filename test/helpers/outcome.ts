@@ -52,16 +52,20 @@ export async function tableCounts(pipeline: RunningPipeline): Promise<Record<str
 /** Waits until every consumer group caught up and the warehouse and DLQ archive hold what `expected` implies. */
 export async function caughtUp(pipeline: RunningPipeline, expected: ExpectedOutcome, timeoutMs = 240_000): Promise<void> {
   const expectedDead = Object.values(expected.deadLetters.byReason).reduce((a, b) => a + b, 0);
+  let last = '';
   await until(
     async () => {
       const [lag, counts, dead] = await Promise.all([pipeline.totalLag(), tableCounts(pipeline), archivedDeadLetters(pipeline)]);
       const archived = [...dead.byReason.values()].reduce((a, b) => a + b, 0);
+      last = JSON.stringify({ lag, counts, archivedDeadLetters: archived, expected: { tableRows: expected.tableRows, deadLetters: expectedDead } });
       return lag === 0 && TABLES.every((t) => counts[t] === expected.tableRows[t]) && archived >= expectedDead;
     },
     'the pipeline to catch up',
     timeoutMs,
     1000,
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}; last seen ${last}\n${pipeline.output().split('\n').slice(-40).join('\n')}`);
+  });
 }
 
 /** Rows under FINAL, money sums, distinct ids and dead letters by reason: exactly what was sent implies. */

@@ -166,7 +166,14 @@ export class PartitionArchiver {
     for (;;) {
       // Stopping: leave the rest buffered and uncommitted (throwing, so the runner does not resolve the batch).
       if (signal?.aborted) throw new Error('archiver stopping');
-      if (this.lookForStored && this.pending.length > 0) await this.adoptStoredBoundary();
+      if (this.lookForStored && this.pending.length > 0) {
+        try {
+          await this.adoptStoredBoundary();
+        } catch (error) {
+          this.o.metrics?.uploadFailures.inc({ topic: this.topic });
+          throw error;
+        }
+      }
       const length = completeObjectLength(this.pending, this.o.limits, this.adoptedEnd);
       if (length === 0) return;
       await this.store(length, signal);

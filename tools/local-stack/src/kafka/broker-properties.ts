@@ -40,6 +40,9 @@ export function brokerProperties(node: KafkaNodeAddress, cluster: readonly Kafka
     // Every service creates the topics it uses (with their configs): a topic appearing by accident is a bug.
     'auto.create.topics.enable': 'false',
     'unclean.leader.election.enable': 'false',
+    // A killed node is fenced (its partitions get new leaders) after 4 s instead of 9: faster failover locally.
+    'broker.session.timeout.ms': 4000,
+    'broker.heartbeat.interval.ms': 1000,
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)
