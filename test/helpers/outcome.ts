@@ -1,5 +1,6 @@
 // What the warehouse and the dead-letter archive of a running pipeline must hold for the records sent to it,
 // and the checks the end-to-end suites share.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { createFileStore, deadLetterIdentity, decodeArchiveObject, listAll } from '@ckt/archive';
@@ -64,7 +65,9 @@ export async function caughtUp(pipeline: RunningPipeline, expected: ExpectedOutc
     timeoutMs,
     1000,
   ).catch((error: unknown) => {
-    throw new Error(`${String(error)}; last seen ${last}\n${pipeline.output().split('\n').slice(-40).join('\n')}`);
+    const file = path.join(pipeline.dataDir, 'pipeline-output.log');
+    writeFileSync(file, pipeline.output());
+    throw new Error(`${String(error)}; last seen ${last}; the pipeline's output is in ${file}\n${pipeline.output().split('\n').slice(-40).join('\n')}`);
   });
 }
 

@@ -62,7 +62,7 @@ export async function startPipeline(dataDir: string, env: Record<string, string>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2_000_000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const stateFile = path.join(dataDir, 'pipeline.json');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
 import { archiveSchema, createFileStore, decodeArchiveObject, gunzip, listAll, openObjectStore, type ObjectStore } from '@ckt/archive';
 import { DLQ_REASON_CODES } from '@ckt/domain';
-import { createKafka, createPublisher, kafkaSchema, type IHeaders, type Kafka } from '@ckt/kafka';
+import { createKafka, createPublisher, kafkaSchema, topicIdsOf, type IHeaders, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type Archiver } from '@ckt/dlq-archiver';
 import { ARCHIVE_BUCKET } from '@ckt/local-stack';
@@ -86,12 +86,15 @@ function expectedLine(l: Letter, offset: number): string {
 }
 
 const byPartition = (p: number) => LETTERS.filter((l) => l.partition === p);
-const EXPECTED: Record<string, string[]> = {
-  [`${TOPIC}/dt=2025-03-27/hour=20/${TOPIC}+0+0000000000.ndjson.gz`]: byPartition(0).slice(0, 4).map((l, i) => expectedLine(l, i)),
-  [`${TOPIC}/dt=2025-03-27/hour=20/${TOPIC}+0+0000000004.ndjson.gz`]: byPartition(0).slice(4, 5).map((l) => expectedLine(l, 4)),
-  [`${TOPIC}/dt=2025-03-27/hour=20/${TOPIC}+1+0000000000.ndjson.gz`]: byPartition(1).map((l, i) => expectedLine(l, i)),
-  [`${TOPIC}/dt=2025-03-27/hour=21/${TOPIC}+0+0000000005.ndjson.gz`]: byPartition(0).slice(5).map((l, i) => expectedLine(l, 5 + i)),
-};
+/** The topic's Kafka id ends every key: a re-created topic's objects never meet these. */
+let topicId = '';
+const key = (hour: string, partition: number, offset: string) => `${TOPIC}/dt=2025-03-27/hour=${hour}/${TOPIC}+${partition}+${offset}+${topicId}.ndjson.gz`;
+const expectedObjects = (): Record<string, string[]> => ({
+  [key('20', 0, '0000000000')]: byPartition(0).slice(0, 4).map((l, i) => expectedLine(l, i)),
+  [key('20', 0, '0000000004')]: byPartition(0).slice(4, 5).map((l) => expectedLine(l, 4)),
+  [key('20', 1, '0000000000')]: byPartition(1).map((l, i) => expectedLine(l, i)),
+  [key('21', 0, '0000000005')]: byPartition(0).slice(5).map((l, i) => expectedLine(l, 5 + i)),
+});
 
 let kafka: Kafka;
 let s3Store: ObjectStore;
@@ -137,6 +140,8 @@ async function archiveAll(overrides: Record<string, string>): Promise<string> {
 beforeAll(async () => {
   const env = stack().env();
   kafka = createKafka(loadConfig(kafkaSchema, env), logger);
+  topicId = (await topicIdsOf(kafka, [TOPIC])).get(TOPIC) ?? '';
+  expect(topicId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   // The store the archiver itself opens for this ARCHIVE_URL, with the smallest part size S3 allows.
   s3Store = openObjectStore(loadConfig(archiveSchema, { ...env, ARCHIVE_URL: `s3://${ARCHIVE_BUCKET}`, S3_MULTIPART_PART_BYTES: String(5 * 1024 * 1024) }));
   const publisher = createPublisher(kafka, { KAFKA_IDEMPOTENT: true, KAFKA_COMPRESSION: 'none' });
@@ -158,10 +163,11 @@ describe('dlq-archiver object layout', () => {
 
   it('writes gzip NDJSON objects with the exact keys and lines to S3, and counts them', async () => {
     const metrics = await archiveAll({ ARCHIVE_GROUP_ID: 'layout.archiver-s3' });
-    expect(await listAll(s3Store, `${TOPIC}/`)).toEqual(Object.keys(EXPECTED).sort());
-    for (const [key, lines] of Object.entries(EXPECTED)) {
-      const body = (await s3Store.get(key)) as Buffer;
-      expect(gunzip(body).toString('utf8'), key).toBe(lines.map((l) => `${l}\n`).join(''));
+    const expected = expectedObjects();
+    expect(await listAll(s3Store, `${TOPIC}/`)).toEqual(Object.keys(expected).sort());
+    for (const [name, lines] of Object.entries(expected)) {
+      const body = (await s3Store.get(name)) as Buffer;
+      expect(gunzip(body).toString('utf8'), name).toBe(lines.map((l) => `${l}\n`).join(''));
     }
     expect(metrics).toMatch(new RegExp(`archive_objects_written_total\\{topic="${TOPIC}"[^}]*\\} 4`));
     expect(metrics).toMatch(new RegExp(`archive_records_total\\{topic="${TOPIC}",reason="invalid_json"[^}]*\\} 2`));
@@ -170,7 +176,7 @@ describe('dlq-archiver object layout', () => {
   });
 
   it('round-trips values and headers that are not UTF-8 through base64', async () => {
-    const [record] = decodeArchiveObject((await s3Store.get(`${TOPIC}/dt=2025-03-27/hour=21/${TOPIC}+0+0000000005.ndjson.gz`)) as Buffer);
+    const [record] = decodeArchiveObject((await s3Store.get(key('21', 0, '0000000005'))) as Buffer);
     expect(record?.value).toEqual(AVRO_ROW);
     expect(record?.headers['content-type']).toEqual(Buffer.from([0xc3, 0x28]));
     expect(record?.headers['dlq.reason']).toEqual(Buffer.from('schema_error'));
@@ -185,7 +191,8 @@ describe('dlq-archiver object layout', () => {
   it('writes the same keys and bytes under a file:// directory', async () => {
     await archiveAll({ ARCHIVE_GROUP_ID: 'layout.archiver-file', ARCHIVE_URL: `file://${fileDir}` });
     const fileStore = createFileStore(fileDir);
-    expect(await listAll(fileStore)).toEqual(Object.keys(EXPECTED).sort());
-    for (const key of Object.keys(EXPECTED)) expect(await fileStore.get(key), key).toEqual(await s3Store.get(key));
+    const names = Object.keys(expectedObjects()).sort();
+    expect(await listAll(fileStore)).toEqual(names);
+    for (const name of names) expect(await fileStore.get(name), name).toEqual(await s3Store.get(name));
   });
 });

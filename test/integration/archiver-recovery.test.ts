@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
 import { archiveSchema, decodeArchiveObject, listAll, openObjectStore, type ObjectStore } from '@ckt/archive';
-import { createKafka, createPublisher, kafkaSchema, type Kafka } from '@ckt/kafka';
+import { createKafka, createPublisher, kafkaSchema, topicIdsOf, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type StoredObject } from '@ckt/dlq-archiver';
 import { ARCHIVE_BUCKET, startS3, type S3Server } from '@ckt/local-stack';
@@ -75,7 +75,9 @@ async function archivedOffsets(topic: string): Promise<string[]> {
 }
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => String(i));
-const key = (topic: string, offset: number) => `${topic}/dt=2025-03-27/hour=20/${topic}+0+${String(offset).padStart(10, '0')}.ndjson.gz`;
+/** Topic ids by topic: the last part of every key. */
+const topicIds = new Map<string, string>();
+const key = (topic: string, offset: number) => `${topic}/dt=2025-03-27/hour=20/${topic}+0+${String(offset).padStart(10, '0')}+${topicIds.get(topic)}.ndjson.gz`;
 
 /** The S3 store with every put recorded, so a test can see what was written, and when. */
 function recording(store: ObjectStore, puts: Array<{ key: string; body: Buffer }>): ObjectStore {
@@ -85,9 +87,10 @@ function recording(store: ObjectStore, puts: Array<{ key: string; body: Buffer }
   } };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const env = stack().env();
   kafka = createKafka(loadConfig(kafkaSchema, env), logger);
+  for (const [topic, id] of await topicIdsOf(kafka, ['recovery.crash.dlq', 'recovery.outage.dlq'])) topicIds.set(topic, id);
   // The store the archiver itself opens for this ARCHIVE_URL, with the smallest part size S3 allows.
   s3Store = openObjectStore(loadConfig(archiveSchema, { ...env, ARCHIVE_URL: `s3://${ARCHIVE_BUCKET}`, S3_MULTIPART_PART_BYTES: String(5 * 1024 * 1024) }));
 });

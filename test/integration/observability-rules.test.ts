@@ -234,7 +234,7 @@ describe('metric names', () => {
     const defined = definedSeries();
     // The grep finds the definitions at all (a broken pattern would find nothing and fail everything below).
     expect(defined).toContain('kafka_consumergroup_lag');
-    expect(defined).toContain('sink_freshness_seconds_bucket');
+    expect(defined).toContain('sink_ingest_latency_seconds_bucket');
     const known = new Set([...defined, ...(await processSeries()), ...recorded, ...EXTERNAL_METRICS]);
 
     const used = [

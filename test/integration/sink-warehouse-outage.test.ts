@@ -33,7 +33,7 @@ function flakyWarehouse(real: Warehouse, failing: Set<string>): Warehouse {
   return {
     ...real,
     async insert(request) {
-      if (failing.has('*') || hits(request.table) || (request.table === 'dwh.sink_progress' && hits(request.body))) throw refused();
+      if (failing.has('*') || hits(request.table) || (request.table === 'dwh.sink_progress_v2' && hits(request.body))) throw refused();
       return real.insert(request);
     },
     async query(sql, params) {

@@ -15,9 +15,12 @@ import {
   insertToken,
   LINEAGE_COLUMNS,
   loadAnalystQueries,
+  loadMigrations,
   migrate,
   normaliseType,
   openWarehouse,
+  readProgress,
+  recordProgress,
   type Warehouse,
 } from '@ckt/warehouse';
 import { repoRoot, tsEntryCommand } from '@ckt/local-stack';
@@ -45,10 +48,19 @@ const count = async (sql: string) => Number((await warehouse.query<{ c: string |
 
 describe('warehouse schema on chDB', () => {
   it('migrates once: tables, views and dim_date exist with the columns of tables.ts; a second run is a no-op', async () => {
+    // A warehouse of the first six migrations, with progress recorded before topic ids were, is brought up to date.
+    const migrations = loadMigrations();
+    expect((await migrate(warehouse, { migrations: migrations.slice(0, 6) })).applied).toHaveLength(6);
+    await warehouse.command("INSERT INTO dwh.sink_progress (topic, partition, first_offset, last_offset, rows) VALUES ('dwh.fact_refund', 0, 0, 41, 42)");
     const first = await migrate(warehouse);
-    expect(first.applied).toHaveLength(6);
+    expect(first.applied).toEqual(['0007_sink_progress_topic_id']);
     const second = await migrate(warehouse);
-    expect(second).toEqual({ applied: [], alreadyApplied: first.applied });
+    expect(second).toEqual({ applied: [], alreadyApplied: migrations.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`) });
+    // The old progress counts for the topic's current incarnation until progress of another one is recorded.
+    expect(await readProgress(warehouse, 'dwh.fact_refund', 'incarnation-a')).toEqual({ watermarks: new Map([[0, 41n]]), previousIncarnations: [] });
+    await recordProgress(warehouse, [{ topic: 'dwh.fact_refund', partition: 0, topicId: 'incarnation-a', firstOffset: '42', lastOffset: '99', rows: 58 }]);
+    expect(await readProgress(warehouse, 'dwh.fact_refund', 'incarnation-a')).toEqual({ watermarks: new Map([[0, 99n]]), previousIncarnations: [] });
+    expect(await readProgress(warehouse, 'dwh.fact_refund', 'incarnation-b')).toEqual({ watermarks: new Map(), previousIncarnations: ['incarnation-a'] });
 
     const columns = await warehouse.query<{ table: string; name: string; type: string }>(
       "SELECT table, name, type FROM system.columns WHERE database = 'dwh' ORDER BY table, position",

@@ -1,8 +1,11 @@
 /**
  * Object key layout (relative to the store's root):
- *   <topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<startOffset, 10 digits>.ndjson.gz
+ *   <topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<startOffset, 10 digits>+<topic id>.ndjson.gz
  * dt/hour are the UTC date and hour of the records' Kafka timestamps; every object holds records of one
- * hour only (batches are cut at hour changes), so the path is true for every line in it.
+ * hour only (batches are cut at hour changes), so the path is true for every line in it. The topic id (Kafka's,
+ * base64url) tells incarnations of a topic apart: offsets start over when a topic is deleted and created again
+ * (or a cluster is rebuilt), and the new records must not meet the old objects' keys. Keys without it (archives
+ * written before, or from brokers that give no ids) are read the same way.
  */
 
 export const OFFSET_DIGITS = 10;
@@ -17,6 +20,8 @@ export interface ObjectId {
   date: string;
   /** UTC `HH`. */
   hour: string;
+  /** Kafka's id of the topic incarnation; absent for brokers without topic ids. */
+  topicId?: string;
 }
 
 export interface HourSlot {
@@ -35,15 +40,17 @@ export const hourSlotOfIso = (iso: string): HourSlot => ({ date: iso.slice(0, 10
 export const hourPrefix = (topic: string, slot: HourSlot) => `${topic}/dt=${slot.date}/hour=${slot.hour}/`;
 
 export function objectKey(id: ObjectId): string {
-  return `${hourPrefix(id.topic, id)}${id.topic}+${id.partition}+${id.startOffset.padStart(OFFSET_DIGITS, '0')}${OBJECT_SUFFIX}`;
+  const incarnation = id.topicId ? `+${id.topicId}` : '';
+  return `${hourPrefix(id.topic, id)}${id.topic}+${id.partition}+${id.startOffset.padStart(OFFSET_DIGITS, '0')}${incarnation}${OBJECT_SUFFIX}`;
 }
 
-const KEY = /^(.+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/(.+)\+(\d+)\+(\d+)\.ndjson\.gz$/;
+// Kafka topic names never hold '+'; a topic id is 16 bytes in base64url (22 characters).
+const KEY = /^(.+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/([^+/]+)\+(\d+)\+(\d+)(?:\+([A-Za-z0-9_-]{22}))?\.ndjson\.gz$/;
 
 /** The parts of an archive key, or undefined for keys that are not archive objects. */
 export function parseObjectKey(key: string): ObjectId | undefined {
   const m = KEY.exec(key);
   if (!m || m[1] !== m[4]) return undefined;
-  const [, topic = '', date = '', hour = '', , partition = '', offset = ''] = m;
-  return { topic, partition: Number(partition), startOffset: BigInt(offset).toString(), date, hour };
+  const [, topic = '', date = '', hour = '', , partition = '', offset = '', topicId] = m;
+  return { topic, partition: Number(partition), startOffset: BigInt(offset).toString(), date, hour, ...(topicId ? { topicId } : {}) };
 }

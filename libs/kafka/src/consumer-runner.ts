@@ -3,6 +3,11 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@ckt/logging';
 import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
+import { createIncarnationGuard, type TopicRecreatedError } from './incarnation-guard.ts';
+import { topicIdsOf } from './topic-ids.ts';
+
+/** Exit code of a service that stopped because a topic was re-created (EX_TEMPFAIL: start it again). */
+export const EXIT_TOPIC_RECREATED = 75;
 
 export interface ConsumedBatch {
   topic: string;
@@ -52,6 +57,13 @@ export interface ConsumerRunnerOptions {
   backoff?: BackoffOptions;
   /** Called when the group assignment changes (kafkajs has no revoke callback). */
   onAssignment?: (assigned: { topic: string; partition: number }[]) => void;
+  /** How often the topics' ids are checked besides before each commit (default 10 s; 0 = only before commits). */
+  topicCheckMs?: number;
+  /**
+   * A consumed topic was deleted and created again. Default: log it and exit with EXIT_TOPIC_RECREATED, so the
+   * supervisor starts the service again and it reads the new topic from its committed offsets (none: the start).
+   */
+  onTopicRecreated?: (error: TopicRecreatedError) => void;
 }
 
 export interface ConsumerRunner {
@@ -84,6 +96,18 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
   });
   const stopping = new AbortController();
   let joined = false;
+  const incarnations = createIncarnationGuard({
+    fetchIds: (names) => topicIdsOf(kafka, names),
+    topics,
+    logger,
+    checkMs: options.topicCheckMs ?? 10_000,
+    onRecreated:
+      options.onTopicRecreated ??
+      ((error) => {
+        logger.fatal({ groupId, topic: error.topic }, `${error.message}; exiting so that the consumer starts over on the new topic`);
+        process.exit(EXIT_TOPIC_RECREATED);
+      }),
+  });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
@@ -91,6 +115,7 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
       partitions.map((partition) => ({ topic, partition })),
     );
     logger.info({ groupId, assigned: assigned.length }, 'joined consumer group');
+    incarnations.refresh();
     options.onAssignment?.(assigned);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -98,8 +123,22 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
   });
 
+  /**
+   * kafkajs refuses pause/resume while it is not running (before run(), after stop(), and while it restarts a
+   * crashed consumer: "Consumer group was not initialized"). Nothing is fetched then anyway, and a restarted
+   * consumer starts unpaused from the committed offsets, so the call is dropped rather than thrown at the caller.
+   */
+  function whenRunning(what: string, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      logger.debug({ err: error, what }, 'consumer not running; call skipped');
+    }
+  }
+
   async function commit(offsets: TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
+    await incarnations.verify([...new Set(offsets.map((o) => o.topic))]);
     await consumer.commitOffsets(offsets);
     for (const o of offsets) metrics?.commits.inc({ topic: o.topic });
   }
@@ -146,13 +185,14 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     },
     async stop() {
       stopping.abort();
+      incarnations.stop();
       joined = false;
       await consumer.stop();
       await consumer.disconnect();
     },
     commit,
-    pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
-    resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
+    pause: (topic, partition) => whenRunning('pause', () => consumer.pause([{ topic, partitions: [partition] }])),
+    resume: (topic, partition) => whenRunning('resume', () => consumer.resume([{ topic, partitions: [partition] }])),
     isReady: () => joined && !stopping.signal.aborted,
   };
 }

@@ -3,6 +3,7 @@ export { createKafka } from './client.ts';
 export { createPublisher, type Publisher, type OutboundMessage } from './producer.ts';
 export {
   createConsumerRunner,
+  EXIT_TOPIC_RECREATED,
   nextOffset,
   type ConsumerRunner,
   type ConsumerRunnerOptions,
@@ -26,6 +27,8 @@ export { murmur2, murmur2Text, keyPartition, Murmur2Partitioner } from './partit
 export { createStageMetrics, recordBatch, type StageMetrics } from './stage-metrics.ts';
 export { startStageService, type StageService, type StageServiceOptions } from './stage-service.ts';
 export { ensureTopics, ensureServiceTopics, type TopicSpec } from './provisioning.ts';
+export { topicIdsOf } from './topic-ids.ts';
+export { TopicRecreatedError } from './incarnation-guard.ts';
 export { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
 export { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export type { Kafka, KafkaMessage, IHeaders } from 'kafkajs';

@@ -15,7 +15,7 @@ export { clickhouseType, ddlColumns, normaliseType, LINEAGE_COLUMNS, type DdlCol
 export { createRowSerializer, insertColumns, versionTimeMs } from './row-serializer.ts';
 export { createAvroLineReader, type AvroLineReader } from './avro-line-reader.ts';
 export { dedupInsertSettings, insertToken } from './insert-settings.ts';
-export { readProgress, recordProgress, forgetProgress, PROGRESS_TABLE, type ProgressRecord } from './progress.ts';
+export { readProgress, recordProgress, forgetProgress, PROGRESS_TABLE, type ProgressRecord, type TopicProgress } from './progress.ts';
 export { loadAnalystQueries, QUERIES_DIR, type AnalystQuery } from './analyst-queries.ts';
 export { writeWarehouseOwner, readWarehouseOwner, removeWarehouseOwner, processAlive, OWNER_FILE, type WarehouseOwner } from './owner-file.ts';
 export { splitStatements, quoteString, settingsClause } from './sql-text.ts';

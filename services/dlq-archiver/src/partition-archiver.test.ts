@@ -39,6 +39,7 @@ function harness(overrides: Partial<PartitionArchiverOptions> = {}, store: Objec
   const archiver = new PartitionArchiver({
     topic: 'checkout.dlq',
     partition: 4,
+    topicId: async () => '',
     store: recording,
     limits: { maxRecords: 10, maxBytes: 1_000_000 },
     logger,

@@ -25,6 +25,8 @@ export interface StoredObject {
 export interface PartitionArchiverOptions {
   topic: string;
   partition: number;
+  /** Kafka's id of the topic incarnation ('' if none): part of every key, so a re-created topic's objects are new. */
+  topicId: () => Promise<string>;
   store: ObjectStore;
   limits: ObjectLimits;
   /** Commits `offset` (the next offset to read) for this partition; called only after the object is stored. */
@@ -157,9 +159,10 @@ export class PartitionArchiver {
     this.adoptedEnd = undefined;
   }
 
-  private keyOf(record: PendingRecord): string {
+  private async keyOf(record: PendingRecord): Promise<string> {
     const [date = '', hour = ''] = record.slot.split('/');
-    return objectKey({ topic: this.topic, partition: this.partition, startOffset: record.offset.toString(), date, hour });
+    const topicId = await this.o.topicId();
+    return objectKey({ topic: this.topic, partition: this.partition, startOffset: record.offset.toString(), date, hour, ...(topicId ? { topicId } : {}) });
   }
 
   private async storeComplete(signal?: AbortSignal): Promise<void> {
@@ -183,7 +186,7 @@ export class PartitionArchiver {
   /** Finds an object an earlier attempt stored under the next start offset, and keeps its end offset. */
   private async adoptStoredBoundary(): Promise<void> {
     const first = this.pending[0] as PendingRecord;
-    const key = this.keyOf(first);
+    const key = await this.keyOf(first);
     const body = await this.o.store.get(key);
     this.lookForStored = false;
     if (!body) return;
@@ -204,7 +207,7 @@ export class PartitionArchiver {
     const records = this.pending.slice(0, length);
     const first = records[0] as PendingRecord;
     const last = records.at(-1) as PendingRecord;
-    const key = this.keyOf(first);
+    const key = await this.keyOf(first);
     const body = await gzipDeterministicAsync(Buffer.from(records.map((r) => r.text).join(''), 'utf8'));
     const timer = this.o.metrics?.uploadSeconds.startTimer({ topic: this.topic });
     try {

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { openObjectStore, type ObjectStore } from '@ckt/archive';
-import { createConsumerRunner, createKafka, ensureServiceTopics, startLagMonitor, type ConsumerRunner, type Kafka } from '@ckt/kafka';
+import { createConsumerRunner, createKafka, ensureServiceTopics, startLagMonitor, topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
 import { createMetricsRegistry, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { startAgeFlusher } from './age-flusher.ts';
@@ -54,6 +54,19 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
   /** Work of revoked archivers, so a new archiver of the same partition starts after it. */
   const retiring = new Map<string, Promise<void>>();
   let storeHealthy = true;
+  /** The topic's incarnation, read again after each assignment (a re-created topic starts its offsets over). */
+  let topicId: Promise<string> | undefined;
+  const currentTopicId = (): Promise<string> => {
+    if (!topicId) {
+      const reading = topicIdsOf(kafka, [topic]).then((ids) => ids.get(topic) ?? '');
+      // A failed read is tried again by the next caller (the store is retried with backoff).
+      reading.catch(() => {
+        if (topicId === reading) topicId = undefined;
+      });
+      topicId = reading;
+    }
+    return topicId;
+  };
 
   const archiverOf = (partition: number): PartitionArchiver => {
     const id = tp(topic, partition);
@@ -62,6 +75,7 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
       archiver = new PartitionArchiver({
         topic,
         partition,
+        topicId: currentTopicId,
         store,
         limits: { maxRecords: config.ARCHIVE_MAX_RECORDS, maxBytes: config.ARCHIVE_MAX_BYTES },
         commit: (offset) => runner.commit([{ topic, partition, offset }]),
@@ -97,10 +111,11 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
         throw error;
       }
     },
-    onAssignment: (assigned) => {
-      const keep = new Set(assigned.filter((a) => a.topic === topic).map((a) => tp(a.topic, a.partition)));
+    onAssignment: () => {
+      // Every partition starts over from its committed offset after a rebalance, kept ones too (what they held is
+      // uncommitted and comes again; a re-created topic starts its offsets over under a new id, read again here).
+      topicId = undefined;
       for (const [id, archiver] of archivers) {
-        if (keep.has(id)) continue;
         archivers.delete(id);
         retiring.set(id, archiver.close());
         runner.resume(archiver.topic, archiver.partition); // in case the age flusher had paused it

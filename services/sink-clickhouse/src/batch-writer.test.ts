@@ -3,7 +3,7 @@ import type { KafkaMessage } from '@ckt/kafka';
 import { writeRows } from './batch-writer.ts';
 import type { BufferedRow } from './partition-buffer.ts';
 
-const row = (offset: number): BufferedRow => ({ offset: BigInt(offset), line: String(offset), versionMs: undefined, message: { offset: String(offset) } as KafkaMessage });
+const row = (offset: number): BufferedRow => ({ offset: BigInt(offset), line: String(offset), versionMs: undefined, ingestMs: 0, message: { offset: String(offset) } as KafkaMessage });
 class Rejected extends Error {}
 class Down extends Error {}
 

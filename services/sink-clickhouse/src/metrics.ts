@@ -16,6 +16,8 @@ export interface SinkMetrics {
   insertSeconds: Histogram<'table'>;
   retries: Counter<'table' | 'operation' | 'error'>;
   freshnessSeconds: Histogram<'table'>;
+  ingestLatencySeconds: Histogram<'table'>;
+  topicIncarnations: Counter<'table'>;
   bufferedBytes: Gauge;
   pausedPartitions: Gauge<'table'>;
 }
@@ -51,9 +53,22 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
     }),
     freshnessSeconds: new Histogram({
       name: 'sink_freshness_seconds',
-      help: 'Now minus the event time of each row written (end-to-end freshness)',
+      help: 'Event age of each row when written: now minus its event time (large for replays, backfills, late events)',
       labelNames: ['table'],
       buckets: FRESHNESS_BUCKETS,
+      registers,
+    }),
+    ingestLatencySeconds: new Histogram({
+      name: 'sink_ingest_latency_seconds',
+      help: 'Ingest-to-queryable latency of each row: from the bridge receiving its event (the record timestamp) to its offsets being committed after the insert',
+      labelNames: ['table'],
+      buckets: FRESHNESS_BUCKETS,
+      registers,
+    }),
+    topicIncarnations: new Counter({
+      name: 'sink_topic_recreations_total',
+      help: 'Times a source topic was found deleted and created again (new topic id): its records are written from offset 0, old progress unused',
+      labelNames: ['table'],
       registers,
     }),
     bufferedBytes: new Gauge({ name: 'sink_buffered_bytes', help: 'Estimated memory of rows buffered or being inserted', registers }),

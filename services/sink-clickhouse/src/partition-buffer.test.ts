@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KafkaMessage } from '@ckt/kafka';
 import { PartitionBuffer, type BufferedRow } from './partition-buffer.ts';
 
-const row = (offset: number, line = `[${offset}]`): BufferedRow => ({ offset: BigInt(offset), line, versionMs: undefined, message: {} as KafkaMessage });
+const row = (offset: number, line = `[${offset}]`): BufferedRow => ({ offset: BigInt(offset), line, versionMs: undefined, ingestMs: 0, message: {} as KafkaMessage });
 const rows = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => row(from + i));
 
 describe('partition buffer', () => {

@@ -10,6 +10,8 @@ export interface BufferedRow {
   line: string;
   /** Event time of the row (its version column), for the freshness metric. */
   versionMs: number | undefined;
+  /** The record's Kafka timestamp: when the bridge received the event (kept by router and extractor). */
+  ingestMs: number;
   /** The record as received: what goes to the dead-letter topic if the warehouse rejects the row. */
   message: RecordSource;
 }

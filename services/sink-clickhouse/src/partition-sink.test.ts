@@ -5,7 +5,7 @@ import type { BufferedRow } from './partition-buffer.ts';
 import { PartitionSink, type PartitionSinkDeps } from './partition-sink.ts';
 
 const logger = createLogger('partition-sink-test', { LOG_LEVEL: 'silent' });
-const row = (offset: number): BufferedRow => ({ offset: BigInt(offset), line: `[${offset}]`, versionMs: 0, message: { offset: String(offset) } as KafkaMessage });
+const row = (offset: number): BufferedRow => ({ offset: BigInt(offset), line: `[${offset}]`, versionMs: 0, ingestMs: 0, message: { offset: String(offset) } as KafkaMessage });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => row(from + i));
 class Rejected extends Error {}
 class Unavailable extends Error {}

@@ -24,7 +24,7 @@ export interface PartitionSinkDeps {
   /** One insert statement for rows of this partition (token, settings and metrics are the caller's). */
   insert(rows: BufferedRow[]): Promise<void>;
   classify(error: unknown): WarehouseErrorKind;
-  /** Last offset of this partition known to be written (dwh.sink_progress), undefined if none. */
+  /** Last offset of this partition known to be written (dwh.sink_progress_v2), undefined if none. */
   loadWatermark(): Promise<bigint | undefined>;
   recordProgress(progress: { firstOffset: bigint; lastOffset: bigint; rows: number }): Promise<void>;
   deadLetter(rejected: RejectedRow[]): Promise<void>;
@@ -56,7 +56,7 @@ const MAX_PENDING_BATCHES = 2;
  * rejected rows dead-lettered, progress recorded — its offsets are committed. A failing warehouse pauses only
  * this partition while the batch is retried; other partitions and tables keep flowing.
  *
- * Exactly once in effect: rows at or below the partition's watermark (dwh.sink_progress) are skipped, so a
+ * Exactly once in effect: rows at or below the partition's watermark (dwh.sink_progress_v2) are skipped, so a
  * replay or a restart never writes a row twice; a retried insert carries the same dedup token, so a retry
  * after an ambiguous failure (e.g. timeout after the server stored it) is dropped by ClickHouse.
  */
@@ -97,11 +97,6 @@ export class PartitionSink {
   /** False once an unexpected error stopped this partition (it stays paused; see the logs). */
   get healthy(): boolean {
     return !this.failed;
-  }
-
-  /** Forgets the watermark: after a rebalance another member may have written this partition. */
-  refreshWatermark(): void {
-    this.knownWatermark = undefined;
   }
 
   /**

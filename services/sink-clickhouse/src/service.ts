@@ -7,6 +7,7 @@ import {
   createPublisher,
   ensureServiceTopics,
   startLagMonitor,
+  topicIdsOf,
   topicNames,
   type LagMonitor,
 } from '@ckt/kafka';
@@ -89,6 +90,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       decode,
       writerType: codec?.writerType,
       deadLetters,
+      topicId: async (topic) => (await topicIdsOf(kafka, [topic])).get(topic) ?? '',
       limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
       maxBufferedBytes: config.SINK_MAX_BUFFERED_BYTES,
       tableInsertConcurrency: config.SINK_TABLE_INSERT_CONCURRENCY,

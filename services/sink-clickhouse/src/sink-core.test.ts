@@ -10,7 +10,8 @@ import { sampleRow } from './testing/sample-rows.ts';
 
 const logger = createLogger('sink-core-test', { LOG_LEVEL: 'silent' });
 
-function fakeWarehouse(progress: Record<string, string> = {}): Warehouse & { inserts: InsertRequest[] } {
+/** `progress`: per topic, the recorded last offset (of the current incarnation unless an id is given). */
+function fakeWarehouse(progress: Record<string, string | { topicId: string; last: string }> = {}): Warehouse & { inserts: InsertRequest[] } {
   const inserts: InsertRequest[] = [];
   return {
     target: 'chdb',
@@ -18,8 +19,10 @@ function fakeWarehouse(progress: Record<string, string> = {}): Warehouse & { ins
     readonly: false,
     inserts,
     async query<T>(_sql: string, params?: Record<string, unknown>) {
-      const topic = String(params?.topic);
-      return (progress[topic] === undefined ? [] : [{ partition: 0, last: progress[topic] }]) as T[];
+      const recorded = progress[String(params?.topic)];
+      if (recorded === undefined) return [] as T[];
+      const { topicId, last } = typeof recorded === 'string' ? { topicId: 'incarnation-1', last: recorded } : recorded;
+      return [{ topic_id: topicId, partition: 0, last }] as T[];
     },
     async queryText() {
       return '';
@@ -39,6 +42,7 @@ const message = (offset: number, value: string): KafkaMessage =>
   ({ offset: String(offset), key: Buffer.from(`k${offset}`), value: Buffer.from(value), headers: {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
 
 function core(warehouse: Warehouse) {
+  const registry = new Registry();
   const letters: DeadLetter[] = [];
   const commits: TopicPartitionOffset[] = [];
   // The "Avro" of this test is the row index as text; "bad" does not decode.
@@ -49,6 +53,7 @@ function core(warehouse: Warehouse) {
   };
   const sink = createSinkCore({
     tables: [{ topic: 'dwh.fact_refund', table: 'fact_refund' }],
+    topicId: async () => 'incarnation-1',
     warehouse,
     decode,
     deadLetters: { publish: async (batch) => void letters.push(...batch) },
@@ -56,11 +61,11 @@ function core(warehouse: Warehouse) {
     maxBufferedBytes: 1e8,
     tableInsertConcurrency: 2,
     backoff: { initialMs: 5, maxMs: 10 },
-    metrics: createSinkMetrics(new Registry()),
+    metrics: createSinkMetrics(registry),
     logger,
   });
   sink.bind({ commit: async (offsets) => void commits.push(...offsets), pause: () => {}, resume: () => {} });
-  return { sink, letters, commits };
+  return { sink, letters, commits, registry };
 }
 
 const context = { heartbeat: async () => {}, signal: new AbortController().signal };
@@ -82,8 +87,8 @@ describe('sink core', () => {
       [0, 2],
       [0, 3],
     ]);
-    expect(progress?.table).toBe('dwh.sink_progress');
-    expect(progress?.body).toBe('["dwh.fact_refund",0,0,3,3]\n');
+    expect(progress?.table).toBe('dwh.sink_progress_v2');
+    expect(progress?.body).toBe('["dwh.fact_refund",0,"incarnation-1",0,3,3]\n');
   });
 
   it('skips records at or below the recorded progress without decoding them', async () => {
@@ -94,5 +99,16 @@ describe('sink core', () => {
     await vi.waitFor(() => expect(commits.at(-1)?.offset).toBe('5'));
     expect(letters).toEqual([]);
     expect(warehouse.inserts[0]?.settings.insert_deduplication_token).toBe('dwh.fact_refund:0:3-4');
+  });
+
+  it('writes a re-created topic from its first offset: progress of the old incarnation does not apply', async () => {
+    const warehouse = fakeWarehouse({ 'dwh.fact_refund': { topicId: 'incarnation-0', last: '1000' } });
+    const { sink, commits, registry } = core(warehouse);
+    sink.onAssignment([{ topic: 'dwh.fact_refund', partition: 0 }]);
+    await sink.handle({ topic: 'dwh.fact_refund', partition: 0, highWatermark: '3', messages: [message(0, '0'), message(1, '1'), message(2, '2')] }, context);
+    await vi.waitFor(() => expect(commits.at(-1)?.offset).toBe('3'));
+    expect(warehouse.inserts[0]?.settings.insert_deduplication_token).toBe('dwh.fact_refund:0:0-2');
+    expect(warehouse.inserts[1]?.body).toBe('["dwh.fact_refund",0,"incarnation-1",0,2,3]\n');
+    expect(await registry.getSingleMetricAsString('sink_topic_recreations_total')).toContain('sink_topic_recreations_total{table="fact_refund"} 1');
   });
 });

@@ -45,6 +45,8 @@ export interface SinkCoreOptions {
    */
   writerType?: (schemaId: number) => avsc.Type | undefined;
   deadLetters: DeadLetterPublisher;
+  /** Kafka's id of a topic's current incarnation ('' when the broker gives none); read again after each assignment. */
+  topicId(topic: string): Promise<string>;
   limits: FlushLimits;
   maxBufferedBytes: number;
   tableInsertConcurrency: number;
@@ -108,6 +110,8 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
   const partitions = new Map<string, PartitionSink>();
   /** Per topic, the progress read since the last assignment (shared by its partitions). */
   const progress = new Map<string, Promise<Map<number, bigint>>>();
+  /** Per topic, the incarnation that progress was read for: what the progress rows written next record. */
+  const incarnations = new Map<string, string>();
   let control: ConsumerControl | undefined;
   // Partitions flush on the same interval ticks, so their progress rows mostly share one insert.
   const progressLog = new GroupCommit<ProgressRecord>((records) => recordProgress(warehouse, records), PROGRESS_LINGER_MS);
@@ -117,7 +121,20 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
   function watermarks(topic: string): Promise<Map<number, bigint>> {
     let loaded = progress.get(topic);
     if (!loaded) {
-      loaded = readProgress(warehouse, topic);
+      loaded = (async () => {
+        const topicId = await options.topicId(topic);
+        const read = await readProgress(warehouse, topic, topicId);
+        incarnations.set(topic, topicId);
+        if (read.previousIncarnations.length > 0 && read.watermarks.size === 0) {
+          // Its offsets started over: what the old topic's progress says about them is not true of these.
+          metrics.topicIncarnations.inc({ table: byTopic.get(topic)?.table ?? topic });
+          logger.error(
+            { topic, topicId, previous: read.previousIncarnations },
+            `topic ${topic} was deleted and created again (new topic id): its records are written from its first offset, progress of the old topic is not used`,
+          );
+        }
+        return read.watermarks;
+      })();
       progress.set(topic, loaded);
       // A failed read is forgotten so the next caller (a retry) reads again.
       loaded.catch(() => {
@@ -127,21 +144,13 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     return loaded;
   }
 
-  function consumerCall(what: string, call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      // kafkajs refuses pause/resume before run() or after stop(); nothing to do then.
-      logger.debug({ err: error, what }, 'consumer call skipped');
-    }
-  }
-
   function partitionSink(context: TableContext, partition: number): PartitionSink {
     const key = keyOf(context.topic, partition);
     const existing = partitions.get(key);
     if (existing) return existing;
     const { topic, table } = context;
     const freshness = metrics.freshnessSeconds.labels(table);
+    const ingestLatency = metrics.ingestLatencySeconds.labels(table);
     const sink = new PartitionSink({
       topic,
       partition,
@@ -160,7 +169,7 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
       insert: (rows) => insertRows(context, partition, rows),
       loadWatermark: async () => (await watermarks(topic)).get(partition),
       recordProgress: ({ firstOffset, lastOffset, rows }) =>
-        progressLog.submit({ topic, partition, firstOffset: String(firstOffset), lastOffset: String(lastOffset), rows }),
+        progressLog.submit({ topic, partition, topicId: incarnations.get(topic) ?? '', firstOffset: String(firstOffset), lastOffset: String(lastOffset), rows }),
       deadLetter: (rejected) =>
         options.deadLetters.publish(
           rejected.map(({ row, error }) =>
@@ -171,15 +180,19 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
         if (!control) return;
         await control.commit([{ topic, partition, offset: String(offset) }]);
       },
-      pause: () => consumerCall('pause', () => control?.pause(topic, partition)),
-      resume: () => consumerCall('resume', () => control?.resume(topic, partition)),
+      pause: () => control?.pause(topic, partition),
+      resume: () => control?.resume(topic, partition),
       observe: {
         flushed: (trigger) => metrics.flushes.inc({ table, trigger }),
         written: (rows, seconds) => {
           metrics.batchRows.observe({ table }, rows.length);
           metrics.flushSeconds.observe({ table }, seconds);
+          // Committed: queryable now. From the bridge's receive time (the record timestamp) and from the event time.
           const at = now();
-          for (const row of rows) if (row.versionMs !== undefined) freshness.observe(Math.max(0, (at - row.versionMs) / 1000));
+          for (const row of rows) {
+            ingestLatency.observe(Math.max(0, (at - row.ingestMs) / 1000));
+            if (row.versionMs !== undefined) freshness.observe(Math.max(0, (at - row.versionMs) / 1000));
+          }
         },
         skipped: (count) => metrics.rowsSkipped.inc({ table, reason: 'already_written' }, count),
         deadLettered: (count) => metrics.deadLetters.inc({ table, reason: 'warehouse_rejected' }, count),
@@ -255,7 +268,7 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     const rows: BufferedRow[] = new Array(decoded.lines.length);
     for (let i = 0; i < rows.length; i++) {
       const { message, line, versionMs } = decoded.lines[i] as DecodedLine;
-      rows[i] = { offset: BigInt(message.offset), line, versionMs, message: sources[i] as RecordSource };
+      rows[i] = { offset: BigInt(message.offset), line, versionMs, ingestMs: Number(message.timestamp), message: sources[i] as RecordSource };
     }
     if (decoded.deadLetters.length > 0) {
       // Before the rows are handed on: a later batch's progress must never cover an unpublished dead letter.
@@ -272,24 +285,20 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
       control = next;
     },
     onAssignment(assigned) {
-      const keep = new Set(assigned.map(({ topic, partition }) => keyOf(topic, partition)));
+      // Every partition starts over from its committed offset after a rebalance, kept ones too: what they
+      // buffered is uncommitted and comes again, another member may have written meanwhile, and a topic that was
+      // re-created in between starts its offsets over under a new id.
       progress.clear();
+      for (const sink of partitions.values()) sink.revoke();
+      partitions.clear();
       // Read the progress of every assigned topic now, so it is known before the first batch arrives.
       for (const topic of new Set(assigned.map((a) => a.topic))) if (byTopic.has(topic)) watermarks(topic).catch(() => {});
-      for (const [key, sink] of partitions) {
-        if (keep.has(key)) {
-          sink.refreshWatermark();
-        } else {
-          sink.revoke();
-          partitions.delete(key);
-        }
-      }
-      logger.info({ partitions: assigned.length }, 'assignment changed; watermarks reloaded');
+      logger.info({ partitions: assigned.length }, 'assignment changed; partitions start over from their committed offsets');
     },
     async drain(timeoutMs) {
       for (const [key] of partitions) {
         const [topic, partition] = key.split('|') as [string, string];
-        consumerCall('pause', () => control?.pause(topic, Number(partition)));
+        control?.pause(topic, Number(partition));
       }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<false>((resolve) => {

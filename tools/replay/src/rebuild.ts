@@ -2,10 +2,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '@ckt/config';
 import { ReplayRefusedError } from './replay.ts';
-import { forgetProgress, openWarehouse, processAlive, readProgress, readWarehouseOwner, warehouseDirectory, warehouseEnv } from '@ckt/warehouse';
+import { forgetProgress, openWarehouse, processAlive, readWarehouseOwner, warehouseDirectory, warehouseEnv } from '@ckt/warehouse';
 
 /**
- * Forgets the sink's progress (dwh.sink_progress) of `topics`, so a sink replay writes their rows again: for a
+ * Forgets the sink's progress (dwh.sink_progress_v2) of `topics`, so a sink replay writes their rows again: for a
  * table that was truncated or dropped. The warehouse is CLICKHOUSE_URL, or chDB in WAREHOUSE_PATH (default
  * <DATA_DIR>/warehouse), which the sink must not hold. Returns how many partitions had progress recorded.
  */
@@ -18,10 +18,7 @@ export async function forgetSinkProgress(topics: string[], env: NodeJS.ProcessEn
   }
   const warehouse = await openWarehouse(settings);
   try {
-    let partitions = 0;
-    for (const topic of topics) partitions += (await readProgress(warehouse, topic)).size;
-    await forgetProgress(warehouse, topics);
-    return partitions;
+    return await forgetProgress(warehouse, topics);
   } finally {
     await warehouse.close();
   }

@@ -3,8 +3,8 @@ import type { IHeaders } from 'kafkajs';
 import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
 import type { BridgeMetrics } from '../metrics.ts';
-import { planEvents, type PublishPlan } from '../push/publish-plan.ts';
-import type { PublishQueue, TopicMessages } from '@ckt/kafka';
+import { planBatches, planEvents } from '../push/publish-plan.ts';
+import type { PublishQueue } from '@ckt/kafka';
 import { CheckoutApiError, type FetchPage } from './checkout-api.ts';
 import { encodeCursor, type CursorRecord } from './cursor-codec.ts';
 import type { EventPage } from './page.ts';
@@ -69,23 +69,15 @@ export function startPuller(settings: PullerSettings, deps: PullerDeps): Puller 
     return undefined;
   }
 
-  function toBatches(plan: PublishPlan): TopicMessages[] {
-    return [
-      { topic: settings.topics.raw, messages: plan.records.map(({ key, value }) => ({ key, value })) },
-      {
-        topic: settings.topics.dlq,
-        messages: plan.rejections.map(({ key, value, reason, message }) => ({ key, value, headers: deps.deadLetterHeaders(reason, message) })),
-      },
-    ];
-  }
-
   /** Publishes a page, then stores its cursor; once started, finishes even when stopping (so a stop never repeats a page). */
   async function publishPage(page: EventPage, next: string): Promise<boolean> {
+    const receivedAt = Date.now();
     const plan = planEvents(
       page.events.map((value) => ({ kind: 'parsed', value })),
       { maxEventBytes: settings.maxEventBytes },
     );
-    const published = await untilDone('publish', () => queue.publish(toBatches(plan)));
+    const batches = planBatches(plan, settings.topics, deps.deadLetterHeaders, receivedAt);
+    const published = await untilDone('publish', () => queue.publish(batches));
     if (!published) return false;
     const stored = await untilDone('cursor', () =>
       queue.publish([{ topic: settings.topics.cursor, messages: [{ key: settings.sourceId, value: encodeCursor(settings.sourceId, next, page.events.length) }] }]),

@@ -10,8 +10,8 @@ import { parseBody } from './body-parser.ts';
 import { readBody } from './body-reader.ts';
 import { Reservation, type InflightBudget } from './inflight-budget.ts';
 import { sendError, sendJson, type Accepted } from './ingest-response.ts';
-import { PublishClosedError, PublishTimeoutError, type PublishQueue, type TopicMessages } from '@ckt/kafka';
-import { planEvents, type PublishPlan } from './publish-plan.ts';
+import { PublishClosedError, PublishTimeoutError, type PublishQueue } from '@ckt/kafka';
+import { planBatches, planEvents, type PublishPlan } from './publish-plan.ts';
 
 export const INGEST_PATH = '/v1/events';
 
@@ -82,6 +82,7 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
     let releaseOnSettled = false;
     try {
       const read = await readBody(req, { maxBytes: settings.maxBodyBytes, encoding, reservation });
+      const receivedAt = Date.now();
       if (!read.ok) {
         const headers: Record<string, string> = read.status === 503 ? { ...retryAfter, connection: 'close' } : { connection: 'close' };
         return sendError(res, read.status, read.error, read.message, headers);
@@ -90,7 +91,7 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
       if (!parsed.ok) return sendError(res, parsed.status, parsed.error, parsed.message);
       const plan = planEvents(parsed.items, { maxEventBytes: settings.maxEventBytes });
       releaseOnSettled = true;
-      await deps.queue.publish(toBatches(plan), { timeoutMs: settings.publishTimeoutMs, onSettled: () => reservation.release() });
+      await deps.queue.publish(planBatches(plan, settings.topics, deps.deadLetterHeaders, receivedAt), { timeoutMs: settings.publishTimeoutMs, onSettled: () => reservation.release() });
       countEvents(plan);
       const body: Accepted = {
         accepted: plan.records.length,
@@ -106,16 +107,6 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
     } finally {
       if (!releaseOnSettled) reservation.release();
     }
-  }
-
-  function toBatches(plan: PublishPlan): TopicMessages[] {
-    return [
-      { topic: settings.topics.raw, messages: plan.records.map(({ key, value }) => ({ key, value })) },
-      {
-        topic: settings.topics.dlq,
-        messages: plan.rejections.map(({ key, value, reason, message }) => ({ key, value, headers: deps.deadLetterHeaders(reason, message) })),
-      },
-    ];
   }
 
   function countEvents(plan: PublishPlan): void {

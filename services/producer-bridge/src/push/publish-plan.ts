@@ -1,4 +1,5 @@
 import { maskSensitive, normaliseId, parseEnvelope, rawEventKey, type DlqReason, type JsonValue } from '@ckt/domain';
+import type { IHeaders, TopicMessages } from '@ckt/kafka';
 import type { BodyItem } from './body-parser.ts';
 import { maskRawText } from './mask-text.ts';
 
@@ -99,4 +100,22 @@ export function utf8Prefix(text: string, maxBytes: number): string {
   // Step back over continuation bytes (10xxxxxx) to a character boundary.
   while (end > 0 && ((buffer[end] ?? 0) & 0xc0) === 0x80) end--;
   return buffer.subarray(0, end).toString('utf8');
+}
+
+/**
+ * The plan as producer batches: accepted events to the raw topic, rejections to the dead-letter topic. Every
+ * record is stamped with the time the bridge received it: that record timestamp travels through the router and
+ * the extractor unchanged, and the sink measures ingest-to-queryable latency from it.
+ */
+export function planBatches(
+  plan: PublishPlan,
+  topics: { raw: string; dlq: string },
+  deadLetterHeaders: (reason: Rejection['reason'], message: string) => IHeaders,
+  receivedAtMs: number,
+): TopicMessages[] {
+  const timestamp = String(receivedAtMs);
+  return [
+    { topic: topics.raw, messages: plan.records.map(({ key, value }) => ({ key, value, timestamp })) },
+    { topic: topics.dlq, messages: plan.rejections.map(({ key, value, reason, message }) => ({ key, value, timestamp, headers: deadLetterHeaders(reason, message) })) },
+  ];
 }
