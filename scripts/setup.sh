@@ -18,12 +18,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# `npm install` rather than `npm ci`: chdb lists per-platform optional packages that the registry does not
-# serve for every platform, so the lockfile cannot hold them and `npm ci` refuses it as out of sync.
-# `npm install` installs exactly the locked versions and skips the unavailable optional ones.
+# `npm ci`: exactly the lockfile, which it never rewrites (a fresh clone stays clean). chdb lists per-platform
+# optional packages the registry does not serve; the lockfile holds them with their os/cpu but no tarball, which
+# is all `npm ci` needs to skip them on other platforms (see the Decisions in the README).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm install (locked versions)"
-  npm install --no-audit --no-fund --loglevel=error
+  echo "setup: npm ci (the locked versions)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 # Real Apache Kafka (KRaft) for npm start, the tests and the benchmarks: Java and Maven through apt when
