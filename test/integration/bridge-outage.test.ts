@@ -1,12 +1,14 @@
 // A broker outage under the push API: requests get 503 with Retry-After (publish timeout, then a full
-// in-flight budget) and nothing that was answered 202 is lost once the broker is back.
+// in-flight budget), readiness says so (the bridge's and a consumer's), and nothing that was answered 202 is lost
+// once the broker is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@ckt/config';
-import { createKafka, kafkaSchema } from '@ckt/kafka';
+import { createConsumerRunner, createKafka, kafkaSchema, type ConsumerRunner } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { loadBridgeConfig, startBridge, type Bridge } from '@ckt/producer-bridge';
 import { withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
+import { until } from '../helpers/wait.ts';
 
 const RAW = 'outage.raw';
 const DLQ = 'outage.dlq';
@@ -88,7 +90,22 @@ describe('broker outage', () => {
     expect(await post(before)).toMatchObject({ status: 202, body: { accepted: 20 } });
     accepted.push(before);
 
+    const ready = async () => (await fetch(`${bridge.healthUrl}/readyz`)).status;
+    const consumer: ConsumerRunner = createConsumerRunner({
+      kafka: createKafka(loadConfig(kafkaSchema, stack().env()), logger),
+      groupId: 'outage-readiness',
+      topics: [RAW],
+      logger,
+      sessionTimeoutMs: 6000,
+      readinessTimeoutMs: 3000,
+      handle: async () => {},
+    });
+    await consumer.start();
+    await until(() => consumer.isReady(), 'the consumer to join');
+    expect(await ready()).toBe(200);
+
     await stack().kafka.cluster.stopNode(1, 'SIGKILL');
+    await until(async () => (await ready()) === 503 && !consumer.isReady(), 'both to say they cannot work', 20_000);
     const during = batch(20, 9000);
     const timedOut = await post(during);
     expect(timedOut).toMatchObject({ status: 503, retryAfter: '2', body: { error: 'broker_unavailable' } });
@@ -100,6 +117,8 @@ describe('broker outage', () => {
     expect(Number(/bridge_inflight_bytes\{service="producer-bridge"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(8000);
 
     await stack().kafka.cluster.startNode(1);
+    await until(async () => (await ready()) === 200 && consumer.isReady(), 'both to be ready again', 60_000);
+    await consumer.stop();
     await postUntilAccepted(during);
     await postUntilAccepted(overflow);
     accepted.push(during, overflow);

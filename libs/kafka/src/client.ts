@@ -22,8 +22,8 @@ function sasl(s: KafkaSettings): SASLOptions | undefined {
   return { mechanism: s.KAFKA_SASL_MECHANISM, username: s.KAFKA_SASL_USERNAME, password: s.KAFKA_SASL_PASSWORD } as SASLOptions;
 }
 
-/** One kafkajs client per process; its log lines go through our pino logger. */
-export function createKafka(settings: KafkaSettings, logger: Logger, clientId = settings.KAFKA_CLIENT_ID): Kafka {
+/** One kafkajs client per process (`overrides` for special-purpose ones); its log lines go through our pino logger. */
+export function createKafka(settings: KafkaSettings, logger: Logger, clientId = settings.KAFKA_CLIENT_ID, overrides: Partial<KafkaConfig> = {}): Kafka {
   checkKafkaSettings(settings);
   const config: KafkaConfig = {
     clientId,
@@ -37,6 +37,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger, clientId = 
       const { message, timestamp: _t, logger: _l, ...extra } = log;
       logger[pinoLevelOf(namespace, level)]({ kafkajs: namespace, ...extra }, message);
     },
+    ...overrides,
   };
   return new Kafka(config);
 }

@@ -6,6 +6,12 @@ import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.
 import { createIncarnationGuard, type TopicRecreatedError } from './incarnation-guard.ts';
 import { topicIdsOf } from './topic-ids.ts';
 
+/**
+ * Longest a shutdown waits for the consumer to stop (the batch in flight, the commit, leaving the group): without
+ * a broker none of that can finish, and what is not committed is read again by the next owner.
+ */
+export const CONSUMER_STOP_TIMEOUT_MS = 5000;
+
 /** Exit code of a service that stopped because a topic was re-created (EX_TEMPFAIL: start it again). */
 export const EXIT_TOPIC_RECREATED = 75;
 
@@ -57,6 +63,8 @@ export interface ConsumerRunnerOptions {
   backoff?: BackoffOptions;
   /** Called when the group assignment changes (kafkajs has no revoke callback). */
   onAssignment?: (assigned: { topic: string; partition: number }[]) => void;
+  /** Not ready once no fetch or heartbeat completed for this long (default 15 s). */
+  readinessTimeoutMs?: number;
   /** How often the topics' ids are checked besides before each commit (default 10 s; 0 = only before commits). */
   topicCheckMs?: number;
   /**
@@ -74,7 +82,7 @@ export interface ConsumerRunner {
   commit(offsets: TopicPartitionOffset[]): Promise<void>;
   pause(topic: string, partition: number): void;
   resume(topic: string, partition: number): void;
-  /** Joined a group and fetching. */
+  /** Joined the group with at least one partition, and fetched or heartbeated lately (readinessTimeoutMs). */
   isReady(): boolean;
 }
 
@@ -96,6 +104,10 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
   });
   const stopping = new AbortController();
   let joined = false;
+  let assignedPartitions = 0;
+  /** Last fetch or heartbeat that completed: a consumer whose broker is gone stops seeing either. */
+  let lastActivityAt = 0;
+  const activityTimeoutMs = options.readinessTimeoutMs ?? Math.max(15_000, 3 * (options.maxWaitTimeInMs ?? 1000));
   const incarnations = createIncarnationGuard({
     fetchIds: (names) => topicIdsOf(kafka, names),
     topics,
@@ -115,9 +127,12 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
       partitions.map((partition) => ({ topic, partition })),
     );
     logger.info({ groupId, assigned: assigned.length }, 'joined consumer group');
+    assignedPartitions = assigned.length;
+    lastActivityAt = Date.now();
     incarnations.refresh();
     options.onAssignment?.(assigned);
   });
+  for (const event of [consumer.events.FETCH, consumer.events.HEARTBEAT]) consumer.on(event, () => (lastActivityAt = Date.now()));
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     joined = false;
     logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -193,7 +208,7 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     commit,
     pause: (topic, partition) => whenRunning('pause', () => consumer.pause([{ topic, partitions: [partition] }])),
     resume: (topic, partition) => whenRunning('resume', () => consumer.resume([{ topic, partitions: [partition] }])),
-    isReady: () => joined && !stopping.signal.aborted,
+    isReady: () => joined && !stopping.signal.aborted && assignedPartitions > 0 && Date.now() - lastActivityAt < activityTimeoutMs,
   };
 }
 

@@ -3,6 +3,7 @@ export { createKafka } from './client.ts';
 export { createPublisher, type Publisher, type OutboundMessage } from './producer.ts';
 export {
   createConsumerRunner,
+  CONSUMER_STOP_TIMEOUT_MS,
   EXIT_TOPIC_RECREATED,
   nextOffset,
   type ConsumerRunner,
@@ -28,6 +29,7 @@ export { createStageMetrics, recordBatch, type StageMetrics } from './stage-metr
 export { startStageService, type StageService, type StageServiceOptions } from './stage-service.ts';
 export { ensureTopics, ensureServiceTopics, type TopicSpec } from './provisioning.ts';
 export { topicIdsOf } from './topic-ids.ts';
+export { createBrokerProbe, type BrokerProbe } from './broker-probe.ts';
 export { TopicRecreatedError } from './incarnation-guard.ts';
 export { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
 export { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';

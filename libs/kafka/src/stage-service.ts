@@ -3,7 +3,7 @@ import type { TopicNames } from '@ckt/domain';
 import type { Logger } from '@ckt/logging';
 import { runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { createKafka } from './client.ts';
-import { createConsumerRunner, type BatchHandler } from './consumer-runner.ts';
+import { CONSUMER_STOP_TIMEOUT_MS, createConsumerRunner, type BatchHandler } from './consumer-runner.ts';
 import { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
 import { createPublisher, type Publisher } from './producer.ts';
 import { PublishQueue } from './publish-queue.ts';
@@ -75,7 +75,7 @@ export async function startStageService(options: StageServiceOptions): Promise<S
 
   let lag: LagMonitor | undefined;
   const shutdownSteps: ShutdownStep[] = [
-    { name: 'consumer', run: () => runner.stop() },
+    { name: 'consumer', timeoutMs: CONSUMER_STOP_TIMEOUT_MS, run: () => runner.stop() },
     { name: 'lag monitor', run: async () => lag?.stop() },
     { name: 'publish queue', run: () => queue.close() },
     { name: 'producer', run: () => publisher.disconnect() },

@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 
-export type ShutdownStep = { name: string; run: () => Promise<void> };
+export type ShutdownStep = {
+  name: string;
+  run: () => Promise<void>;
+  /** Longest wait for this step (default 10 s): a step that needs an unreachable broker must not hold the exit. */
+  timeoutMs?: number;
+};
+
+const STEP_TIMEOUT_MS = 10_000;
 
 /** Set by a supervisor that keeps our stdin open as a lifeline: when it closes, the supervisor is gone. */
 export const EXIT_WITH_PARENT_ENV = 'CKT_EXIT_WITH_PARENT';
@@ -25,14 +32,23 @@ export function watchParent(onGone: () => void): void {
   (process.stdin as { unref?: () => void }).unref?.();
 }
 
-/** Runs every step in order; a failing step is logged and the next one still runs. */
+/** Runs every step in order; a failing or overdue step is logged and the next one still runs. */
 export async function runShutdownSteps(steps: readonly ShutdownStep[], logger: Logger, { logEachStep = false } = {}): Promise<void> {
   for (const step of steps) {
+    const timeoutMs = step.timeoutMs ?? STEP_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>((resolve) => {
+      timer = setTimeout(() => resolve('overdue'), timeoutMs);
+      timer.unref();
+    });
     try {
-      await step.run();
-      if (logEachStep) logger.info({ step: step.name }, 'shutdown step done');
+      const outcome = await Promise.race([step.run().then(() => 'done' as const), overdue]);
+      if (outcome === 'overdue') logger.warn({ step: step.name, timeoutMs }, 'shutdown step did not finish in time; going on');
+      else if (logEachStep) logger.info({ step: step.name }, 'shutdown step done');
     } catch (error) {
       logger.error({ step: step.name, err: error }, 'shutdown step failed');
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -29,7 +29,7 @@ export const archiverEnv = {
   ARCHIVE_RETRY_INITIAL_MS: field.integer(500, { min: 10 }),
   ARCHIVE_RETRY_MAX_MS: field.integer(30_000, { min: 10 }),
   /** At stop, how long to wait for partly filled objects to be stored and committed. */
-  ARCHIVE_FLUSH_ON_STOP_MS: field.integer(10_000, { min: 0 }),
+  ARCHIVE_FLUSH_ON_STOP_MS: field.integer(5000, { min: 0 }),
   /** Partitions whose batches are archived at the same time (uploads are the slow part). */
   ARCHIVE_PARTITIONS_CONCURRENTLY: field.integer(2, { min: 1, max: 64 }),
 };

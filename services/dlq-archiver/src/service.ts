@@ -1,8 +1,8 @@
 import { Gauge, type Registry } from 'prom-client';
 import { openObjectStore, type ObjectStore } from '@ckt/archive';
-import { createConsumerRunner, createKafka, ensureServiceTopics, startLagMonitor, topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
+import { CONSUMER_STOP_TIMEOUT_MS, createConsumerRunner, createKafka, ensureServiceTopics, startLagMonitor, topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { startAgeFlusher } from './age-flusher.ts';
 import { createArchiveMetrics } from './archive-metrics.ts';
 import { groupIdOf, type ArchiverConfig } from './config.ts';
@@ -178,23 +178,16 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
     { name: 'stop age flusher', run: () => flusher.stop() },
     // What is buffered is stored and committed now, while the broker is still up (bounded: a store or broker
     // that is gone leaves the rest uncommitted, and the next owner reads it again).
-    { name: 'flush buffers', run: () => flushAll(config.ARCHIVE_FLUSH_ON_STOP_MS) },
+    { name: 'flush buffers', timeoutMs: config.ARCHIVE_FLUSH_ON_STOP_MS + 1000, run: () => flushAll(config.ARCHIVE_FLUSH_ON_STOP_MS) },
     // Lets a batch in flight finish (its object stored and committed) or abandons it uncommitted.
-    { name: 'stop consumer', run: () => runner.stop() },
+    { name: 'stop consumer', timeoutMs: CONSUMER_STOP_TIMEOUT_MS, run: () => runner.stop() },
     { name: 'close partitions', run: async () => void (await Promise.all([...archivers.values()].map((a) => a.close()))) },
     { name: 'stop lag monitor', run: () => lag.stop() },
     { name: 'close object store', run: () => store.close() },
     { name: 'close health server', run: () => health.close() },
   ];
   let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      for (const step of shutdownSteps) {
-        await step.run().catch((error: unknown) => logger.error({ step: step.name, err: error }, 'shutdown step failed'));
-      }
-    })();
-    return stopped;
-  };
+  const stop = (): Promise<void> => (stopped ??= runShutdownSteps(shutdownSteps, logger));
 
   logger.info({ topic, groupId, archive: store.location }, 'archiver starting');
   try {

@@ -1,7 +1,7 @@
 import type { DlqReason } from '@ckt/domain';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { createKafka, createPublisher, deadLetterHeaders, ensureServiceTopics, topicNames, type Publisher } from '@ckt/kafka';
+import { createBrokerProbe, createKafka, createPublisher, deadLetterHeaders, ensureServiceTopics, topicNames, type Publisher } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
 import { createMetricsRegistry, startHealthServer, type HealthServer } from '@ckt/observability';
 import { sourceIdOf, type BridgeConfig } from './config.ts';
@@ -47,6 +47,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
 
   await ensureServiceTopics(kafka, [topics.raw, topics.dlq, ...(pull ? [topics.bridgeCursor] : [])], config, logger, topics);
   const publisher: Publisher = createPublisher(kafka, config);
+  const probe = createBrokerProbe(config, logger);
   await publisher.connect();
   const queue = new PublishQueue((batches) => publisher.sendBatch(batches), {
     maxSendBytes: config.BRIDGE_MAX_SEND_BYTES,
@@ -113,7 +114,8 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
       host: config.METRICS_HOST,
       registry,
       readiness: {
-        kafka: () => publisher.isConnected(),
+        // Not the producer's own "connected": it stays so through an outage while every publish fails.
+        kafka: async () => publisher.isConnected() && (await probe.reachable()),
         ...(ingest ? { ingest: () => ingest?.accepting() ?? false } : {}),
         ...(puller ? { pull_cursor: () => puller?.isReady() ?? false } : {}),
       },
@@ -141,6 +143,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
         await withinGrace(puller?.stop(), grace);
         await withinGrace(queue.close(), grace);
         await publisher.disconnect();
+        await probe.stop();
         await healthServer.close();
         logger.info('bridge stopped');
       })()),

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { tableTopic } from '@ckt/domain';
 import {
+  CONSUMER_STOP_TIMEOUT_MS,
   createConsumerRunner,
   createDeadLetterPublisher,
   createKafka,
@@ -149,12 +150,13 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     steps.unshift(
       {
         name: 'drain',
+        timeoutMs: config.SINK_DRAIN_TIMEOUT_MS + 1000,
         run: async () => {
           const drained = await core.drain(config.SINK_DRAIN_TIMEOUT_MS);
           if (!drained) logger.warn({ timeoutMs: config.SINK_DRAIN_TIMEOUT_MS }, 'drain timed out; unwritten rows stay uncommitted and are read again');
         },
       },
-      { name: 'consumer', run: () => runner.stop() },
+      { name: 'consumer', timeoutMs: CONSUMER_STOP_TIMEOUT_MS, run: () => runner.stop() },
       { name: 'retries', run: async () => core.abort() },
       { name: 'lag monitor', run: async () => started.lag?.stop() },
       { name: 'producer', run: () => publisher.disconnect() },

@@ -17,6 +17,8 @@ export interface PipelineState {
   sinkQueryUrl: string;
   archiveUrl: string;
   kafkaBrokers: string;
+  /** The local broker's node processes (none when KAFKA_BROKERS names a cluster elsewhere). */
+  kafkaPids: number[];
   schemaRegistryUrl: string;
   warehousePath: string;
   services: Record<string, { pid?: number; metricsUrl: string; restarts: number }>;

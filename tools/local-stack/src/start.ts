@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     sinkQueryUrl: `${metricsUrl(sinkIndex)}/query`,
     archiveUrl,
     kafkaBrokers: sharedEnv.KAFKA_BROKERS ?? cfg.KAFKA_BROKERS ?? '',
+    kafkaPids: local.kafka && stack ? stack.kafka.cluster.nodes.flatMap((node) => (node.pid ? [node.pid] : [])) : [],
     schemaRegistryUrl: sharedEnv.SCHEMA_REGISTRY_URL ?? cfg.SCHEMA_REGISTRY_URL ?? '',
     warehousePath,
     services: Object.fromEntries(SERVICES.map((s, i) => [s.name, { metricsUrl: metricsUrl(i), restarts: 0 }])),
