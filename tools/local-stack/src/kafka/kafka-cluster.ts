@@ -52,6 +52,7 @@ interface ClusterFile {
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
+// Passed as --cluster-id=<id>: one id in 64 starts with '-', which the tool would read as an option.
 const newClusterId = (): string => randomBytes(16).toString('base64url');
 
 async function addresses(dataDir: string, count: number): Promise<ClusterFile> {
@@ -136,7 +137,7 @@ export async function startKafkaCluster(opts: KafkaClusterOptions = {}): Promise
   await Promise.all(
     processes
       .filter((p) => !existsSync(path.join(p.logDir, 'meta.properties')))
-      .map((p) => runJava({ ...jvm(p.node.id), heapMb: 256 }, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', p.propertiesFile, '--ignore-formatted'])),
+      .map((p) => runJava({ ...jvm(p.node.id), heapMb: 256 }, 'kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId}`, '-c', p.propertiesFile, '--ignore-formatted'])),
   );
 
   const brokers = nodes.map((n) => `127.0.0.1:${n.port}`);
