@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeCardNumber, looksLikeIban, passesLuhn } from './card-detection.ts';
-import type { JsonObject } from './json.ts';
-import { maskSensitive } from './masking.ts';
+import type { JsonObject, JsonValue } from './json.ts';
+import { maskSensitive, TRUNCATED_MARKER } from './masking.ts';
 
 describe('card detection', () => {
   it('checks Luhn, length and first digit', () => {
@@ -128,23 +128,47 @@ describe('maskSensitive', () => {
   });
 
   it('masks an unlabeled Luhn-valid card number sent as a JSON number', () => {
-    expect(maskSensitive({ reference: 4111111111111111 })).toEqual({ payload: { reference: '************1111' }, maskedCount: 1 });
+    expect(maskSensitive({ reference: 4111111111111111 })).toEqual({ payload: { reference: '************1111' }, maskedCount: 1, truncated: false });
   });
 
   it('is idempotent', () => {
     const once = maskSensitive({ card_number: '4111111111111111', note: 'card 4111 1111 1111 1111', iban: 'DE89370400440532013000' });
     const twice = maskSensitive(once.payload);
-    expect(twice).toEqual({ payload: once.payload, maskedCount: 0 });
+    expect(twice).toEqual({ payload: once.payload, maskedCount: 0, truncated: false });
   });
 
   it('handles scalars, null and empty structures', () => {
-    expect(maskSensitive('4111111111111111')).toEqual({ payload: '************1111', maskedCount: 1 });
-    expect(maskSensitive(null)).toEqual({ payload: null, maskedCount: 0 });
-    expect(maskSensitive({ a: [], b: {}, c: true })).toEqual({ payload: { a: [], b: {}, c: true }, maskedCount: 0 });
+    expect(maskSensitive('4111111111111111')).toEqual({ payload: '************1111', maskedCount: 1, truncated: false });
+    expect(maskSensitive(null)).toEqual({ payload: null, maskedCount: 0, truncated: false });
+    expect(maskSensitive({ a: [], b: {}, c: true })).toEqual({ payload: { a: [], b: {}, c: true }, maskedCount: 0, truncated: false });
   });
 
   it('keeps long digit runs without a card fast and unchanged', () => {
     const text = '1 '.repeat(50_000) + '9'.repeat(50_000);
     expect(maskSensitive({ text }).payload).toEqual({ text });
+  });
+
+  it('cuts off what nests deeper than maxDepth instead of recursing into it, still masking above the cut', () => {
+    let deep: JsonValue = { card_number: '4111111111111111' };
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const result = maskSensitive({ pan: '4111 1111 1111 1111', deep }, { maxDepth: 8 });
+    expect(result.truncated).toBe(true);
+    expect(result.payload).toMatchObject({ pan: '************1111' });
+    const text = JSON.stringify(result.payload);
+    expect(text).toContain(TRUNCATED_MARKER);
+    expect(text).not.toContain('4111111111111111');
+    expect(text.split('[').length - 1).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps values within maxDepth whole and says nothing was cut', () => {
+    const nested = { a: { b: { c: [1, 2, { d: 'x' }] } } };
+    expect(maskSensitive(nested, { maxDepth: 5 })).toEqual({ payload: nested, maskedCount: 0, truncated: false });
+  });
+
+  it('keeps a __proto__ field as data, masked, without touching the prototype', () => {
+    const input = JSON.parse('{"__proto__": {"card_number": "4111111111111111"}, "a": 1}') as JsonValue;
+    const { payload } = maskSensitive(input);
+    expect(JSON.stringify(payload)).toBe('{"__proto__":{"card_number":"************1111"},"a":1}');
+    expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
   });
 });

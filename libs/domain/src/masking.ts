@@ -15,42 +15,69 @@ import { ruleForKey, type KeyRule } from './masking-rules.ts';
  *    and a first digit 2-6 are masked without checksum: JSON.parse already changed their last digits.
  * So a 13-digit epoch-ms number (first digit 1) or a numeric id (key `*_id`) is never touched.
  * Masking is idempotent; the input is not modified.
+ *
+ * Objects and arrays nested deeper than `maxDepth` (the top value is depth 1) are replaced by
+ * TRUNCATED_MARKER and reported as `truncated`: a hostile body cannot exhaust the stack, and what is cut off
+ * is never published unmasked.
  */
-export function maskSensitive(payload: JsonObject): { payload: JsonObject; maskedCount: number };
-export function maskSensitive(payload: JsonValue): { payload: JsonValue; maskedCount: number };
-export function maskSensitive(payload: JsonValue): { payload: JsonValue; maskedCount: number } {
-  const counter = { count: 0 };
-  const masked = maskValue(payload, undefined, counter);
-  return { payload: masked, maskedCount: counter.count };
+export function maskSensitive(payload: JsonObject, options?: MaskOptions): MaskResult<JsonObject>;
+export function maskSensitive(payload: JsonValue, options?: MaskOptions): MaskResult<JsonValue>;
+export function maskSensitive(payload: JsonValue, options: MaskOptions = {}): MaskResult<JsonValue> {
+  const walk: Walk = { count: 0, truncated: false, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+  const masked = maskValue(payload, undefined, walk, 1);
+  return { payload: masked, maskedCount: walk.count, truncated: walk.truncated };
 }
 
-interface Counter {
+export interface MaskOptions {
+  maxDepth?: number;
+}
+
+export interface MaskResult<T extends JsonValue> {
+  payload: T;
+  maskedCount: number;
+  /** True when something nested deeper than maxDepth was replaced by TRUNCATED_MARKER. */
+  truncated: boolean;
+}
+
+const DEFAULT_MAX_DEPTH = 64;
+export const TRUNCATED_MARKER = '[truncated: nested too deep]';
+
+interface Walk {
   count: number;
+  truncated: boolean;
+  readonly maxDepth: number;
 }
 
 /** `rule`: the key rule of the field holding `value`; `key`: that field's name (context for nested `number`). */
-function maskValue(value: JsonValue, rule: KeyRule | undefined, counter: Counter, key?: string): JsonValue {
-  if (Array.isArray(value)) return value.map((item) => maskValue(item, rule, counter, key));
-  if (value !== null && typeof value === 'object') return maskObject(value, key, counter);
-  if (typeof value === 'string') return maskString(value, rule, counter);
-  if (typeof value === 'number') return maskNumber(value, rule, counter);
+function maskValue(value: JsonValue, rule: KeyRule | undefined, walk: Walk, depth: number, key?: string): JsonValue {
+  if (value !== null && typeof value === 'object' && depth > walk.maxDepth) {
+    walk.truncated = true;
+    return TRUNCATED_MARKER;
+  }
+  if (Array.isArray(value)) return value.map((item) => maskValue(item, rule, walk, depth + 1, key));
+  if (value !== null && typeof value === 'object') return maskObject(value, key, walk, depth);
+  if (typeof value === 'string') return maskString(value, rule, walk);
+  if (typeof value === 'number') return maskNumber(value, rule, walk);
   return value;
 }
 
-function maskObject(object: JsonObject, objectKey: string | undefined, counter: Counter): JsonObject {
+function maskObject(object: JsonObject, objectKey: string | undefined, walk: Walk, depth: number): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(object)) {
     const rule = ruleForKey(key, objectKey);
     if (rule === 'remove') {
-      counter.count++;
+      walk.count++;
       continue;
     }
-    result[key] = maskValue(value, rule, counter, key);
+    const masked = maskValue(value, rule, walk, depth + 1, key);
+    // A `__proto__` field (JSON.parse keeps it as data) would otherwise set the prototype and vanish.
+    if (key === '__proto__') Object.defineProperty(result, key, { value: masked, enumerable: true, writable: true, configurable: true });
+    else result[key] = masked;
   }
   return result;
 }
 
-function maskString(text: string, rule: KeyRule | undefined, counter: Counter): string {
+function maskString(text: string, rule: KeyRule | undefined, counter: Walk): string {
   switch (rule) {
     case 'card_number':
       return maskCardField(text, counter);
@@ -63,7 +90,7 @@ function maskString(text: string, rule: KeyRule | undefined, counter: Counter): 
   }
 }
 
-function maskNumber(value: number, rule: KeyRule | undefined, counter: Counter): JsonValue {
+function maskNumber(value: number, rule: KeyRule | undefined, counter: Walk): JsonValue {
   if (!Number.isInteger(value) || value < 0) return value;
   const digits = BigInt(value).toString();
   switch (rule) {
@@ -83,7 +110,7 @@ function maskNumber(value: number, rule: KeyRule | undefined, counter: Counter):
 }
 
 /** A field named as a card number: keep at most its last 4 digits; leave already-masked values alone. */
-function maskCardField(text: string, counter: Counter): string {
+function maskCardField(text: string, counter: Walk): string {
   const digits = text.replace(/\D/g, '');
   if (digits.length <= 4) return text;
   counter.count++;
@@ -91,7 +118,7 @@ function maskCardField(text: string, counter: Counter): string {
 }
 
 /** A field named as an account number / IBAN: keep its last 4 characters. */
-function maskAccountField(text: string, counter: Counter): string {
+function maskAccountField(text: string, counter: Walk): string {
   const compact = text.replace(/[\s-]/g, '');
   if (compact.replace(/\*/g, '').length <= 4) return text;
   counter.count++;
@@ -102,7 +129,7 @@ function maskAccountField(text: string, counter: Counter): string {
 const IBAN_CANDIDATE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}/g;
 const MIN_IBAN_LENGTH = 15;
 
-function maskIbansInText(text: string, counter: Counter): string {
+function maskIbansInText(text: string, counter: Walk): string {
   return replaceCandidates(text, IBAN_CANDIDATE, 'first', (candidate) => {
     // The candidate may run into the next word: take the longest prefix that is a valid IBAN.
     for (let end = candidate.length; end >= MIN_IBAN_LENGTH; end--) {
@@ -128,7 +155,7 @@ const MAX_CARD_DIGITS = 19;
  * so windows of whole digit groups are tried from each group, the longest valid one wins. A window never
  * exceeds 19 digits, so the work stays linear in the run's length.
  */
-function maskCardsInText(text: string, counter: Counter): string {
+function maskCardsInText(text: string, counter: Walk): string {
   return replaceCandidates(text, DIGIT_RUN, 'whole', (run) => {
     const groups = run.split(/[ -]/);
     const separators = run.match(/[ -]/g) ?? [];

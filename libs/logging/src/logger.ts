@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { z } from 'zod';
 import { field } from '@ckt/config';
 import { REDACTED_PATHS } from './redaction.ts';
@@ -13,7 +13,8 @@ export const loggingEnv = {
 export const loggingSchema = z.object(loggingEnv);
 export type LoggingSettings = z.infer<typeof loggingSchema>;
 
-export function createLogger(service: string, settings: Partial<LoggingSettings> = {}): Logger {
+/** `destination` (default stdout) lets a test read exactly what the service would log, redaction included. */
+export function createLogger(service: string, settings: Partial<LoggingSettings> = {}, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     name: service,
     level: settings.LOG_LEVEL ?? 'info',
@@ -24,5 +25,5 @@ export function createLogger(service: string, settings: Partial<LoggingSettings>
   if (settings.LOG_FORMAT === 'pretty') {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' } } });
   }
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }

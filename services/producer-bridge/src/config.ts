@@ -32,6 +32,8 @@ export const bridgeEnv = {
   BRIDGE_MAX_EVENTS: field.integer(10_000, { min: 1 }),
   /** Largest single event (its normalised JSON) in bytes; larger events are dead-lettered as payload_too_large. Keep below the broker's message.max.bytes. */
   BRIDGE_MAX_EVENT_BYTES: field.integer(1_000_000, { min: 1024 }),
+  /** Deepest nesting of objects/arrays in one event (the envelope is level 1); deeper events are dead-lettered as payload_too_large. */
+  BRIDGE_MAX_EVENT_DEPTH: field.integer(32, { min: 4, max: 1000 }),
   /** Request bytes held in memory at once (being read or awaiting broker acks); beyond it requests get 503. */
   BRIDGE_MAX_INFLIGHT_BYTES: field.integer(64 * MIB, { min: 1024 }),
   /** How long a request waits for the broker's acks before it answers 503 (the producer itself retries forever). */

@@ -72,6 +72,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
           maxBodyBytes: config.BRIDGE_MAX_BODY_BYTES,
           maxEvents: config.BRIDGE_MAX_EVENTS,
           maxEventBytes: config.BRIDGE_MAX_EVENT_BYTES,
+          maxEventDepth: config.BRIDGE_MAX_EVENT_DEPTH,
           publishTimeoutMs: config.BRIDGE_PUBLISH_TIMEOUT_MS,
           retryAfterSeconds: config.BRIDGE_RETRY_AFTER_SECONDS,
           topics: { raw: topics.raw, dlq: topics.dlq },
@@ -94,6 +95,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
           topics: { raw: topics.raw, dlq: topics.dlq, cursor: topics.bridgeCursor },
           pollIntervalMs: config.BRIDGE_POLL_INTERVAL_MS,
           maxEventBytes: config.BRIDGE_MAX_EVENT_BYTES,
+          maxEventDepth: config.BRIDGE_MAX_EVENT_DEPTH,
         },
         {
           fetchPage: createCheckoutApi(

@@ -44,7 +44,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 function start(fetchPage: FetchPage, queue: PublishQueue, stored?: CursorRecord) {
   return startPuller(
-    { sourceId: 'api-1', topics: TOPICS, pollIntervalMs: 10, maxEventBytes: 10_000, backoff: { initialMs: 1, maxMs: 5 } },
+    { sourceId: 'api-1', topics: TOPICS, pollIntervalMs: 10, maxEventBytes: 10_000, maxEventDepth: 32, backoff: { initialMs: 1, maxMs: 5 } },
     {
       fetchPage,
       readCursor: async () => stored,

@@ -14,6 +14,7 @@ export interface PullerSettings {
   topics: { raw: string; dlq: string; cursor: string };
   pollIntervalMs: number;
   maxEventBytes: number;
+  maxEventDepth: number;
   backoff?: BackoffOptions;
 }
 
@@ -74,7 +75,7 @@ export function startPuller(settings: PullerSettings, deps: PullerDeps): Puller 
     const receivedAt = Date.now();
     const plan = planEvents(
       page.events.map((value) => ({ kind: 'parsed', value })),
-      { maxEventBytes: settings.maxEventBytes },
+      { maxEventBytes: settings.maxEventBytes, maxDepth: settings.maxEventDepth },
     );
     const batches = planBatches(plan, settings.topics, deps.deadLetterHeaders, receivedAt);
     const published = await untilDone('publish', () => queue.publish(batches));

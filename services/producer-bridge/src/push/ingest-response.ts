@@ -16,7 +16,8 @@ export type IngestErrorCode =
   | 'too_many_events'
   | 'overloaded'
   | 'broker_unavailable'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'internal_error';
 
 export interface Accepted {
   accepted: number;

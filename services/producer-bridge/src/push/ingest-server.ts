@@ -7,13 +7,17 @@ import type { BridgeMetrics } from '../metrics.ts';
 import { createBearerAuth } from './bearer-auth.ts';
 import { bodyEncodingOf, bodyFormatOf } from './body-format.ts';
 import { parseBody } from './body-parser.ts';
-import { readBody } from './body-reader.ts';
+import { discardBody, readBody } from './body-reader.ts';
 import { Reservation, type InflightBudget } from './inflight-budget.ts';
-import { sendError, sendJson, type Accepted } from './ingest-response.ts';
+import { sendError, sendJson, type Accepted, type IngestErrorCode } from './ingest-response.ts';
 import { PublishClosedError, PublishTimeoutError, type PublishQueue } from '@ckt/kafka';
 import { planBatches, planEvents, type PublishPlan } from './publish-plan.ts';
 
 export const INGEST_PATH = '/v1/events';
+
+/** A refused request's body is read and dropped up to this much (a 413's up to another maxBodyBytes). */
+const SMALL_DISCARD_BYTES = 64 * 1024;
+const DISCARD_TIMEOUT_MS = 5_000;
 
 export interface IngestSettings {
   port: number;
@@ -22,6 +26,7 @@ export interface IngestSettings {
   maxBodyBytes: number;
   maxEvents: number;
   maxEventBytes: number;
+  maxEventDepth: number;
   publishTimeoutMs: number;
   retryAfterSeconds: number;
   topics: { raw: string; dlq: string };
@@ -60,23 +65,23 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
-    if (path !== INGEST_PATH) return sendError(res, 404, 'not_found', `no such endpoint; POST events to ${INGEST_PATH}`);
-    if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', `use POST ${INGEST_PATH}`, { allow: 'POST' });
+    if (path !== INGEST_PATH) return refuse(req, res, 404, 'not_found', `no such endpoint; POST events to ${INGEST_PATH}`);
+    if (req.method !== 'POST') return refuse(req, res, 405, 'method_not_allowed', `use POST ${INGEST_PATH}`, { allow: 'POST' });
     if (!authorised(req.headers.authorization)) {
-      return sendError(res, 401, 'unauthorized', 'missing or invalid bearer token', { 'www-authenticate': 'Bearer realm="producer-bridge"', connection: 'close' });
+      return refuse(req, res, 401, 'unauthorized', 'missing or invalid bearer token', { 'www-authenticate': 'Bearer realm="producer-bridge"' });
     }
-    if (closing) return sendError(res, 503, 'shutting_down', 'the bridge is shutting down; retry on another instance', { ...retryAfter, connection: 'close' });
+    if (closing) return refuse(req, res, 503, 'shutting_down', 'the bridge is shutting down; retry on another instance', retryAfter);
     const format = bodyFormatOf(req.headers['content-type']);
     if (!format) {
-      return sendError(res, 415, 'unsupported_media_type', 'send application/json (an event or an array of events) or application/x-ndjson', { connection: 'close' });
+      return refuse(req, res, 415, 'unsupported_media_type', 'send application/json (an event or an array of events) or application/x-ndjson');
     }
     const encoding = bodyEncodingOf(req.headers['content-encoding']);
-    if (!encoding) return sendError(res, 415, 'unsupported_encoding', 'Content-Encoding must be gzip or identity', { connection: 'close' });
+    if (!encoding) return refuse(req, res, 415, 'unsupported_encoding', 'Content-Encoding must be gzip or identity');
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > settings.maxBodyBytes) {
-      return sendError(res, 413, 'body_too_large', `request body is larger than ${settings.maxBodyBytes} bytes`, { connection: 'close' });
+      return refuse(req, res, 413, 'body_too_large', `request body is larger than ${settings.maxBodyBytes} bytes`, {}, settings.maxBodyBytes);
     }
-    if (!deps.producerReady()) return sendError(res, 503, 'broker_unavailable', 'not connected to Kafka; retry later', { ...retryAfter, connection: 'close' });
+    if (!deps.producerReady()) return refuse(req, res, 503, 'broker_unavailable', 'not connected to Kafka; retry later', retryAfter);
 
     const reservation = new Reservation(deps.budget);
     let releaseOnSettled = false;
@@ -84,14 +89,16 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
       const read = await readBody(req, { maxBytes: settings.maxBodyBytes, encoding, reservation });
       const receivedAt = Date.now();
       if (!read.ok) {
-        const headers: Record<string, string> = read.status === 503 ? { ...retryAfter, connection: 'close' } : { connection: 'close' };
-        return sendError(res, read.status, read.error, read.message, headers);
+        reservation.release();
+        const discard = read.status === 413 ? settings.maxBodyBytes : SMALL_DISCARD_BYTES;
+        return refuse(req, res, read.status, read.error, read.message, read.status === 503 ? retryAfter : {}, discard);
       }
       const parsed = parseBody(read.body.toString('utf8'), format, settings.maxEvents);
       if (!parsed.ok) return sendError(res, parsed.status, parsed.error, parsed.message);
-      const plan = planEvents(parsed.items, { maxEventBytes: settings.maxEventBytes });
+      const plan = planEvents(parsed.items, { maxEventBytes: settings.maxEventBytes, maxDepth: settings.maxEventDepth });
       releaseOnSettled = true;
-      await deps.queue.publish(planBatches(plan, settings.topics, deps.deadLetterHeaders, receivedAt), { timeoutMs: settings.publishTimeoutMs, onSettled: () => reservation.release() });
+      const published = await publish(plan, receivedAt, () => reservation.release());
+      if (!published.ok) return sendError(res, 503, published.error, published.message, retryAfter);
       countEvents(plan);
       const body: Accepted = {
         accepted: plan.records.length,
@@ -99,14 +106,40 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
         errors: plan.rejections.map(({ index, reason, message }) => ({ index, reason, message })),
       };
       return sendJson(res, 202, body);
-    } catch (error) {
-      if (error instanceof PublishClosedError) return sendError(res, 503, 'shutting_down', 'the bridge is shutting down; retry', retryAfter);
-      if (!(error instanceof PublishTimeoutError)) logger.error({ err: error }, 'publish failed');
-      else logger.warn({ timeoutMs: settings.publishTimeoutMs }, 'broker did not acknowledge in time');
-      return sendError(res, 503, 'broker_unavailable', 'Kafka did not acknowledge the events; retry the whole request (events are deduplicated by event_id)', retryAfter);
     } finally {
       if (!releaseOnSettled) reservation.release();
     }
+  }
+
+  /** Only the broker's failures are 503 (retry the whole request); a fault in our own code is not. */
+  async function publish(
+    plan: PublishPlan,
+    receivedAt: number,
+    onSettled: () => void,
+  ): Promise<{ ok: true } | { ok: false; error: 'shutting_down' | 'broker_unavailable'; message: string }> {
+    try {
+      await deps.queue.publish(planBatches(plan, settings.topics, deps.deadLetterHeaders, receivedAt), { timeoutMs: settings.publishTimeoutMs, onSettled });
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof PublishClosedError) return { ok: false, error: 'shutting_down', message: 'the bridge is shutting down; retry' };
+      if (!(error instanceof PublishTimeoutError)) logger.error({ err: error }, 'publish failed');
+      else logger.warn({ timeoutMs: settings.publishTimeoutMs }, 'broker did not acknowledge in time');
+      return { ok: false, error: 'broker_unavailable', message: 'Kafka did not acknowledge the events; retry the whole request (events are deduplicated by event_id)' };
+    }
+  }
+
+  /** Answers a request refused before (or while) its body was read: drain a bounded rest first, then answer and close. */
+  async function refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    error: IngestErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    discardBytes = SMALL_DISCARD_BYTES,
+  ): Promise<void> {
+    await discardBody(req, discardBytes, DISCARD_TIMEOUT_MS);
+    sendError(res, status, error, message, { ...headers, connection: 'close' });
   }
 
   function countEvents(plan: PublishPlan): void {
@@ -125,8 +158,9 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
       if (--active === 0) idle?.();
     });
     handle(req, res).catch((error: unknown) => {
+      // A bug, not the broker: 500 without Retry-After, so a poison request is not resent forever.
       logger.error({ err: error }, 'ingest request failed');
-      if (!res.headersSent) sendError(res, 503, 'broker_unavailable', 'internal error; retry later', retryAfter);
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'the bridge failed on this request; it was not accepted', { connection: 'close' });
       else res.destroy();
     });
   });

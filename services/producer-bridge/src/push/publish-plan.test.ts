@@ -27,7 +27,7 @@ const triggerPayment = {
 
 describe('planEvents', () => {
   it('normalises, masks nested card data and keys a valid envelope', () => {
-    const plan = planEvents([parsed(triggerPayment)], { maxEventBytes: 100_000 });
+    const plan = planEvents([parsed(triggerPayment)], { maxEventBytes: 100_000, maxDepth: 32 });
     expect(plan.rejections).toEqual([]);
     expect(plan.records).toHaveLength(1);
     const record = plan.records[0]!;
@@ -55,14 +55,14 @@ describe('planEvents', () => {
         parsed({ ...base, event_id: 2, payload: { transaction_id: 't9' } }),
         parsed({ ...base, event_id: 3, payload: {} }),
       ],
-      { maxEventBytes: 10_000 },
+      { maxEventBytes: 10_000, maxDepth: 32 },
     );
     expect(plan.records.map((r) => r.key)).toEqual(['55', 't9', '3']);
   });
 
   it('rejects invalid envelopes with their index and a masked copy of the event as received', () => {
     const invalid = { event_id: 'e-9', event_name: 'ticket_sale', payload: { card_number: '4111111111111111', cvv: '123' } };
-    const plan = planEvents([parsed(triggerPayment), parsed(invalid), parsed([1, 2])], { maxEventBytes: 10_000 });
+    const plan = planEvents([parsed(triggerPayment), parsed(invalid), parsed([1, 2])], { maxEventBytes: 10_000, maxDepth: 32 });
     expect(plan.records).toHaveLength(1);
     expect(plan.rejections).toMatchObject([
       { index: 1, reason: 'invalid_envelope', key: 'e-9', message: expect.stringContaining('event_timestamp') },
@@ -73,7 +73,7 @@ describe('planEvents', () => {
   });
 
   it('dead-letters unparsable lines as invalid_json with card-like digits masked', () => {
-    const plan = planEvents([{ kind: 'unparsable', text: '{"event_id": 5, "card": "4111111111111111", "cvc": "999"' }], { maxEventBytes: 10_000 });
+    const plan = planEvents([{ kind: 'unparsable', text: '{"event_id": 5, "card": "4111111111111111", "cvc": "999"' }], { maxEventBytes: 10_000, maxDepth: 32 });
     expect(plan.rejections).toEqual([
       { index: 0, reason: 'invalid_json', message: 'line is not valid JSON', key: null, value: '{"event_id": 5, "card": "************1111", "cvc": "***"' },
     ]);
@@ -81,13 +81,32 @@ describe('planEvents', () => {
 
   it('dead-letters oversized events as payload_too_large with a bounded, masked preview', () => {
     const big = { ...triggerPayment, payload: { ...triggerPayment.payload, notes: 'x'.repeat(5000) } };
-    const plan = planEvents([parsed(big)], { maxEventBytes: 2048, previewBytes: 512 });
+    const plan = planEvents([parsed(big)], { maxEventBytes: 2048, previewBytes: 512, maxDepth: 32 });
     expect(plan.records).toEqual([]);
     const [rejection] = plan.rejections;
     expect(rejection).toMatchObject({ index: 0, reason: 'payload_too_large', key: '987654321' });
     expect(Buffer.byteLength(rejection!.value)).toBeLessThanOrEqual(512);
     expect(rejection!.value).toContain('************1111');
     expect(rejection!.message).toMatch(/above the limit of 2048/);
+  });
+
+  it('dead-letters an event nested past maxDepth (without exhausting the stack) and keeps the valid one', () => {
+    const levels = 100_000;
+    const deep = JSON.parse(`{"event_id":"deep-1","event_name":"trigger_payment","event_timestamp":"2025-03-27T20:48:37Z","payload":{"card":"4111111111111111","x":${'['.repeat(levels)}${']'.repeat(levels)}}}`) as unknown;
+    const plan = planEvents([parsed(deep), parsed(triggerPayment)], { maxEventBytes: 100_000, maxDepth: 32 });
+    expect(plan.records.map((record) => JSON.parse(record.value).event_id)).toEqual(['987654321']);
+    const [rejection] = plan.rejections;
+    expect(rejection).toMatchObject({ index: 0, reason: 'payload_too_large', key: 'deep-1' });
+    expect(rejection!.message).toMatch(/deeper than 32 levels/);
+    expect(rejection!.value).toContain('[truncated: nested too deep]');
+    expect(rejection!.value).not.toContain('4111111111111111');
+  });
+
+  it('accepts an event exactly at maxDepth', () => {
+    // The envelope is level 1, payload 2, so a payload nesting 2 more containers is depth 4.
+    const event = { ...triggerPayment, payload: { transaction_id: 'tx-1', tags: [['a']] } };
+    expect(planEvents([parsed(event)], { maxEventBytes: 100_000, maxDepth: 4 }).records).toHaveLength(1);
+    expect(planEvents([parsed(event)], { maxEventBytes: 100_000, maxDepth: 3 }).rejections).toHaveLength(1);
   });
 });
 

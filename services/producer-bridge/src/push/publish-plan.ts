@@ -34,14 +34,17 @@ export interface PlanOptions {
   maxEventBytes: number;
   /** Bytes of an oversized event kept in its dead letter (the rest cannot be published). */
   previewBytes?: number;
+  /** Deepest nesting of objects and arrays in one event (the event itself is level 1); deeper is payload_too_large. */
+  maxDepth: number;
 }
 
 const DEFAULT_PREVIEW_BYTES = 64 * 1024;
 
 /**
  * Turns a request's events into what to publish: each valid envelope normalised (event_id a string, timestamp
- * UTC ISO ms), its payload masked (§3) and keyed (§1); each invalid one a masked dead letter. Masking happens
- * before anything is serialised, so card data never reaches a record, a key or a dead letter.
+ * UTC ISO ms), masked (§3) and keyed (§1); each invalid one a masked dead letter. Masking happens before
+ * anything is serialised, so card data never reaches a record, a key or a dead letter. An event nested deeper
+ * than `maxDepth` is dead-lettered as payload_too_large (DECISIONS: no separate reason code for depth).
  */
 export function planEvents(items: readonly BodyItem[], options: PlanOptions): PublishPlan {
   const plan: PublishPlan = { records: [], rejections: [], maskedCount: 0 };
@@ -53,19 +56,23 @@ export function planEvents(items: readonly BodyItem[], options: PlanOptions): Pu
       if (tooLarge) return plan.rejections.push({ index, reason: 'payload_too_large', message: tooLarge.message, value: tooLarge.preview, key: null });
       return plan.rejections.push({ index, reason: 'invalid_json', message: 'line is not valid JSON', value: masked, key: null });
     }
-    const result = parseEnvelope(item.value);
-    if (!result.ok) {
-      const { payload, maskedCount } = maskSensitive(item.value as JsonValue);
-      plan.maskedCount += maskedCount;
-      const value = JSON.stringify(payload);
-      const key = eventIdOf(item.value);
-      const tooLarge = oversize(value, options.maxEventBytes, previewBytes);
-      if (tooLarge) return plan.rejections.push({ index, reason: 'payload_too_large', message: tooLarge.message, value: tooLarge.preview, key });
-      return plan.rejections.push({ index, reason: result.reason, message: result.message, value, key });
+    // The depth is checked on the whole event first: masking stops at the limit, so nothing below walks deeper.
+    const whole = maskSensitive(item.value as JsonValue, { maxDepth: options.maxDepth });
+    plan.maskedCount += whole.maskedCount;
+    const eventId = eventIdOf(item.value);
+    if (whole.truncated) {
+      const value = JSON.stringify(whole.payload);
+      const message = `event nests objects or arrays deeper than ${options.maxDepth} levels; the dead letter keeps it cut at that depth`;
+      return plan.rejections.push({ index, reason: 'payload_too_large', message, value: utf8Prefix(value, previewBytes), key: eventId });
     }
-    const { payload, maskedCount } = maskSensitive(result.event.payload);
-    plan.maskedCount += maskedCount;
-    const event = { ...result.event, payload };
+    const result = parseEnvelope(whole.payload);
+    if (!result.ok) {
+      const value = JSON.stringify(whole.payload);
+      const tooLarge = oversize(value, options.maxEventBytes, previewBytes);
+      if (tooLarge) return plan.rejections.push({ index, reason: 'payload_too_large', message: tooLarge.message, value: tooLarge.preview, key: eventId });
+      return plan.rejections.push({ index, reason: result.reason, message: result.message, value, key: eventId });
+    }
+    const event = result.event;
     const value = JSON.stringify(event);
     const key = rawEventKey(event);
     const tooLarge = oversize(value, options.maxEventBytes, previewBytes);
