@@ -138,6 +138,7 @@ export async function runSinkBench(options: SinkBenchOptions): Promise<SinkBench
       KAFKA_SESSION_TIMEOUT_MS: '10000',
       LAG_POLL_MS: '0',
       METRICS_PORT: '0',
+      SINK_QUERY_PORT: '0',
       METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...(stub ? { CLICKHOUSE_URL: stub.url } : {}),

@@ -78,7 +78,13 @@ export async function startPipeline(dataDir: string, env: Record<string, string>
     state,
     output: () => output,
     async query<T>(sql: string): Promise<T[]> {
-      const res = await fetch(state().sinkQueryUrl, { method: 'POST', body: sql });
+      // 429 (more queries at once than SINK_QUERY_CONCURRENCY) means retry shortly, as any client would.
+      let res = await fetch(state().sinkQueryUrl, { method: 'POST', body: sql });
+      for (let attempt = 0; res.status === 429 && attempt < 100; attempt++) {
+        await res.text();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        res = await fetch(state().sinkQueryUrl, { method: 'POST', body: sql });
+      }
       const text = await res.text();
       if (!res.ok) throw new Error(`query failed (${res.status}): ${text}`);
       return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);

@@ -84,6 +84,7 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
       ...stack().env(),
       ...NAMES.env(),
       METRICS_PORT: '0',
+      SINK_QUERY_PORT: '0',
       METRICS_HOST: '127.0.0.1',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       TOPIC_PARTITIONS: String(PARTITIONS),

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
@@ -7,22 +7,19 @@ import { field } from '@ckt/config';
 export const observabilityEnv = {
   /** Port of /metrics, /healthz and /readyz (0 = any free port). */
   METRICS_PORT: field.port(9464),
-  METRICS_HOST: field.text('0.0.0.0'),
+  /** Interface of the metrics port: loopback unless configured (compose and k8s set 0.0.0.0 for Prometheus). */
+  METRICS_HOST: field.text('127.0.0.1'),
 };
 export const observabilitySchema = z.object(observabilityEnv);
 
 /** Named readiness checks: each resolves true when the dependency it names is usable. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
 
-export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-
 export interface HealthServerOptions {
   port: number;
   host?: string;
   registry: Registry;
   readiness: ReadinessChecks;
-  /** Tried in order before the built-in routes; return true when handled. */
-  routes?: ExtraRoute[];
 }
 
 export interface HealthServer {
@@ -52,7 +49,6 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const server = createServer((req, res) => {
     void (async () => {
-      for (const route of options.routes ?? []) if (await route(req, res)) return;
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/healthz') return json(res, 200, { status: 'ok' });
       if (path === '/readyz') {
@@ -69,7 +65,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : 'internal_error' });
     });
   });
-  const host = options.host ?? '0.0.0.0';
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, resolve);

@@ -6,6 +6,7 @@ export {
   type HealthServer,
   type HealthServerOptions,
   type ReadinessChecks,
-  type ExtraRoute,
 } from './health-server.ts';
 export { handleShutdown, runShutdownSteps, watchParent, EXIT_WITH_PARENT_ENV, type ShutdownStep } from './lifecycle.ts';
+export { createBearerAuth, type AuthCheck } from './bearer-auth.ts';
+export { discardBody } from './discard-body.ts';

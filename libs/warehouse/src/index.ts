@@ -8,6 +8,7 @@ export {
   type QueryParams,
   type StatementSettings,
   type OpenWarehouseOptions,
+  type QueryLimits,
 } from './warehouse.ts';
 export { migrate, loadMigrations, parseMigration, MIGRATIONS_DIR, MIGRATIONS_TABLE, MigrationError, type Migration, type MigrationResult } from './migrations.ts';
 export { classifyWarehouseError, describeWarehouseError, warehouseErrorLabel, clickhouseErrorCode, type WarehouseErrorKind } from './errors.ts';

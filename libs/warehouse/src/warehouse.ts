@@ -52,11 +52,31 @@ export interface OpenWarehouseOptions {
    * session shares nothing with the writer's); a server gets `readonly = 1` on every query.
    */
   readonly?: boolean;
-  /** Limits of a read-only session (rows and bytes of one result, seconds of one query). */
-  limits?: { maxResultRows?: number; maxResultBytes?: number; maxExecutionSeconds?: number };
+  /** Limits of a read-only session's queries. */
+  limits?: Partial<QueryLimits>;
 }
 
-const DEFAULT_LIMITS = { maxResultRows: 1_000_000, maxResultBytes: 256 * 1024 * 1024, maxExecutionSeconds: 120 };
+/** Per-query limits of a read-only session. */
+export interface QueryLimits {
+  maxResultRows: number;
+  maxResultBytes: number;
+  maxExecutionSeconds: number;
+  maxMemoryBytes: number;
+}
+
+const DEFAULT_LIMITS: QueryLimits = { maxResultRows: 1_000_000, maxResultBytes: 256 * 1024 * 1024, maxExecutionSeconds: 120, maxMemoryBytes: 1024 * 1024 * 1024 };
+
+/** The limits as ClickHouse settings, `readonly` last: once it is 1, no setting can be changed. */
+function readOnlySettings(limits: QueryLimits): Record<string, string> {
+  return {
+    max_result_rows: String(limits.maxResultRows),
+    max_result_bytes: String(limits.maxResultBytes),
+    result_overflow_mode: 'throw',
+    max_execution_time: String(limits.maxExecutionSeconds),
+    max_memory_usage: String(limits.maxMemoryBytes),
+    readonly: '1',
+  };
+}
 
 /** The chDB directory as an absolute path (created when missing). */
 export function warehouseDirectory(settings: Pick<WarehouseSettings, 'WAREHOUSE_PATH'>): string {
@@ -65,6 +85,7 @@ export function warehouseDirectory(settings: Pick<WarehouseSettings, 'WAREHOUSE_
 
 export async function openWarehouse(settings: WarehouseSettings, options: OpenWarehouseOptions = {}): Promise<Warehouse> {
   const readonly = options.readonly ?? false;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   if (settings.CLICKHOUSE_URL) {
     const url = new URL(settings.CLICKHOUSE_URL);
     const client = createClient({
@@ -73,7 +94,7 @@ export async function openWarehouse(settings: WarehouseSettings, options: OpenWa
       password: settings.CLICKHOUSE_PASSWORD,
       request_timeout: settings.CLICKHOUSE_REQUEST_TIMEOUT_MS,
       compression: { request: false, response: false },
-      ...(readonly ? { clickhouse_settings: { readonly: '1' } } : {}),
+      ...(readonly ? { clickhouse_settings: readOnlySettings(limits) } : {}),
     });
     url.username = '';
     url.password = '';
@@ -96,13 +117,10 @@ export async function openWarehouse(settings: WarehouseSettings, options: OpenWa
   const client = createClient({ connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
   const warehouse = wrap(client, 'chdb', directory, readonly);
   if (readonly) {
-    const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    // Limits first: readonly = 1 also forbids changing settings afterwards.
-    await client.command({ query: `SET max_result_rows = ${limits.maxResultRows}` });
-    await client.command({ query: `SET max_result_bytes = ${limits.maxResultBytes}` });
-    await client.command({ query: "SET result_overflow_mode = 'throw'" });
-    await client.command({ query: `SET max_execution_time = ${limits.maxExecutionSeconds}` });
-    await client.command({ query: 'SET readonly = 1' });
+    // In order, readonly last: chDB keeps them as the session's state, which nothing can change afterwards.
+    for (const [name, value] of Object.entries(readOnlySettings(limits))) {
+      await client.command({ query: `SET ${name} = ${/^\d+$/.test(value) ? value : `'${value}'`}` });
+    }
   }
   return warehouse;
 }

@@ -22,8 +22,8 @@ export const bridgeEnv = {
   BRIDGE_MODE: field.oneOf(['push', 'pull', 'both'], 'push'),
   /** Port of the HTTP ingest API (POST /v1/events). */
   BRIDGE_PORT: field.port(8080),
-  /** Interface the ingest API listens on. */
-  BRIDGE_HOST: field.text('0.0.0.0'),
+  /** Interface the ingest API listens on: loopback unless configured (compose and k8s set 0.0.0.0). */
+  BRIDGE_HOST: field.text('127.0.0.1'),
   /** Accepted bearer tokens, comma-separated; empty = no authentication (only behind a trusted proxy). */
   BRIDGE_TOKENS: tokenList(),
   /** Largest request body in bytes, counted after gzip decompression (413 above). */

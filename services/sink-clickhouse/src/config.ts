@@ -50,10 +50,22 @@ export const sinkEnv = {
   /** How long a graceful stop waits for buffered rows to be written and committed. */
   SINK_DRAIN_TIMEOUT_MS: field.integer(15_000, { min: 0 }),
   /**
-   * Read-only `POST /query` on the health server (for `npm run query` while the sink holds the chDB directory).
-   * auto = only when the warehouse is chDB.
+   * Read-only `POST /query` on its own port (for `npm run query` while the sink holds the chDB directory).
+   * auto = only when the warehouse is chDB (with a server, query the server itself with a read-only user).
    */
   SINK_QUERY_ROUTE: field.oneOf(['auto', 'on', 'off'], 'auto'),
+  SINK_QUERY_PORT: field.port(9470),
+  /** Interface of the query route; anything but loopback requires SINK_QUERY_TOKEN. */
+  SINK_QUERY_HOST: field.text('127.0.0.1'),
+  /** Bearer token the query route requires (a secret: pass it by env or a k8s Secret). */
+  SINK_QUERY_TOKEN: z.string().min(16).optional(),
+  SINK_QUERY_MAX_STATEMENT_BYTES: field.integer(64 * 1024, { min: 1024 }),
+  SINK_QUERY_MAX_MEMORY_BYTES: field.integer(512 * 1024 * 1024, { min: 16 * 1024 * 1024 }),
+  SINK_QUERY_MAX_SECONDS: field.integer(30, { min: 1 }),
+  SINK_QUERY_MAX_RESULT_ROWS: field.integer(1_000_000, { min: 1 }),
+  SINK_QUERY_MAX_RESULT_BYTES: field.integer(64 * 1024 * 1024, { min: 1024 }),
+  /** Queries running at once; more get 429. */
+  SINK_QUERY_CONCURRENCY: field.integer(2, { min: 1, max: 64 }),
 };
 export const sinkSchema = z.object(sinkEnv);
 export type SinkConfig = z.infer<typeof sinkSchema>;

@@ -6,4 +6,4 @@ export { PartitionBuffer, type BufferedRow, type CutBatch, type FlushLimits, typ
 export { writeRows, type RejectedRow, type BatchWriterDeps } from './batch-writer.ts';
 export { decodeLines, isRegistryUnavailable, SINK_STAGE, type LineDecoder, type DecodedLine, type RecordDecode } from './record-decoder.ts';
 export { createSinkMetrics, type SinkMetrics } from './metrics.ts';
-export { createQueryRoute, QUERY_PATH } from './query-route.ts';
+export { startQueryServer, QUERY_PATH, type QueryServer, type QueryServerSettings } from './query-server.ts';

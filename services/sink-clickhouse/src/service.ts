@@ -13,7 +13,7 @@ import {
   type LagMonitor,
 } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry, runShutdownSteps, startHealthServer, type ExtraRoute, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
 import {
   describeWarehouseError,
@@ -27,7 +27,7 @@ import {
 } from '@ckt/warehouse';
 import type { SinkConfig } from './config.ts';
 import { createSinkMetrics } from './metrics.ts';
-import { createQueryRoute, QUERY_PATH } from './query-route.ts';
+import { startQueryServer, type QueryServer } from './query-server.ts';
 import { retryForever, StoppedError } from './retry.ts';
 import type { RecordDecode } from './record-decoder.ts';
 import { createSinkCore, type SinkCore } from './sink-core.ts';
@@ -117,13 +117,8 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     });
     core.bind(runner);
 
-    const routes: ExtraRoute[] = [];
-    let queryWarehouse: Warehouse | undefined;
     const routeOn = config.SINK_QUERY_ROUTE === 'on' || (config.SINK_QUERY_ROUTE === 'auto' && warehouse.target === 'chdb');
-    if (routeOn) {
-      queryWarehouse = await openWarehouse(config, { readonly: true });
-      routes.push(createQueryRoute(queryWarehouse, logger));
-    }
+    const queryServer = routeOn ? await startQueryRoute(config, logger, registry) : undefined;
     let warehouseUp = true;
     let lastPing = 0;
     const warehouseReady = async () => {
@@ -137,10 +132,9 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       port: config.METRICS_PORT,
       host: config.METRICS_HOST,
       registry,
-      routes,
       readiness: { consumer: runner.isReady, producer: publisher.isConnected, warehouse: warehouseReady, partitions: core.healthy },
     });
-    const queryUrl = routeOn ? `${health.url}${QUERY_PATH}` : undefined;
+    const queryUrl = queryServer?.url;
     if (queryUrl && warehouse.target === 'chdb') {
       writeWarehouseOwner(warehouse.location, { pid: process.pid, queryUrl, startedAt: new Date().toISOString() });
     }
@@ -165,7 +159,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
         name: 'query session',
         run: async () => {
           if (warehouse.target === 'chdb') removeWarehouseOwner(warehouse.location);
-          await queryWarehouse?.close();
+          await queryServer?.close();
         },
       },
     );
@@ -182,6 +176,26 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     await stop();
     throw error;
   }
+}
+
+/** The read-only query route on its own listener; off loopback only with a token. */
+async function startQueryRoute(config: SinkConfig, logger: Logger, registry: Registry): Promise<QueryServer> {
+  const limits = {
+    maxMemoryBytes: config.SINK_QUERY_MAX_MEMORY_BYTES,
+    maxExecutionSeconds: config.SINK_QUERY_MAX_SECONDS,
+    maxResultRows: config.SINK_QUERY_MAX_RESULT_ROWS,
+    maxResultBytes: config.SINK_QUERY_MAX_RESULT_BYTES,
+  };
+  return startQueryServer(
+    {
+      port: config.SINK_QUERY_PORT,
+      host: config.SINK_QUERY_HOST,
+      token: config.SINK_QUERY_TOKEN,
+      maxStatementBytes: config.SINK_QUERY_MAX_STATEMENT_BYTES,
+      concurrency: config.SINK_QUERY_CONCURRENCY,
+    },
+    { openSession: () => openWarehouse(config, { readonly: true, limits }), logger, registry },
+  );
 }
 
 /** Waits up to a minute for an unreachable warehouse; a refused migration (MigrationError) fails at once. */

@@ -88,9 +88,12 @@ async function main(): Promise<void> {
   const warehousePath = process.env.WAREHOUSE_PATH ?? path.join(dataDir, 'warehouse');
   const bridgePort = await portOrFree(cfg.BRIDGE_PORT);
   const metricsPorts = await Promise.all(SERVICES.map((_, i) => portOrFree(cfg.METRICS_BASE_PORT === 0 ? 0 : cfg.METRICS_BASE_PORT + i)));
+  // The sink's query route gets the port after the metrics ports (9470 by default).
+  const queryPort = await portOrFree(cfg.METRICS_BASE_PORT === 0 ? 0 : cfg.METRICS_BASE_PORT + SERVICES.length);
   refuseHeld(stateFile, dataDir, warehousePath, [
     { port: bridgePort, setting: 'BRIDGE_PORT' },
     ...metricsPorts.map((port) => ({ port, setting: 'METRICS_BASE_PORT' })),
+    { port: queryPort, setting: 'METRICS_BASE_PORT' },
   ]);
 
   const local = { kafka: !cfg.KAFKA_BROKERS, registry: !cfg.SCHEMA_REGISTRY_URL };
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     dataDir,
     bridgeUrl: `http://127.0.0.1:${bridgePort}`,
-    sinkQueryUrl: `${metricsUrl(sinkIndex)}/query`,
+    sinkQueryUrl: `http://127.0.0.1:${queryPort}/query`,
     archiveUrl,
     kafkaBrokers: sharedEnv.KAFKA_BROKERS ?? cfg.KAFKA_BROKERS ?? '',
     kafkaPids: local.kafka && stack ? stack.kafka.cluster.nodes.flatMap((node) => (node.pid ? [node.pid] : [])) : [],
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   const programs: ProgramSpec[] = SERVICES.map((service, i) => ({
     name: service.name,
     ...tsEntryCommand(path.join(repoRoot, service.main)),
-    env: { ...process.env, ...sharedEnv, ...service.env, METRICS_PORT: String(metricsPorts[i]) },
+    env: { ...process.env, ...sharedEnv, ...service.env, METRICS_PORT: String(metricsPorts[i]), ...(i === sinkIndex ? { SINK_QUERY_PORT: String(queryPort) } : {}) },
     stopOrder: service.stopOrder,
   }));
   if (cfg.DEMO_RATE > 0) {

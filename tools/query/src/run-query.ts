@@ -14,9 +14,10 @@ function refused(error: unknown): boolean {
   return cause?.code === 'ECONNREFUSED';
 }
 
-/** POSTs the SQL to a sink's read-only route; resolves with its JSON lines. */
-export async function queryThroughSink(url: string, sql: string): Promise<string> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: sql });
+/** POSTs the SQL to a sink's read-only route (with SINK_QUERY_TOKEN as bearer token when set); resolves with its JSON lines. */
+export async function queryThroughSink(url: string, sql: string, token?: string): Promise<string> {
+  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(url, { method: 'POST', headers, body: sql });
   const text = await response.text();
   if (!response.ok) {
     let message = text;
@@ -53,7 +54,7 @@ export async function runQuery(target: QueryTarget, env: Record<string, string |
   if (target.kind === 'sink') {
     if (allowWrites) throw new QueryError(`--allow-writes needs direct access to the warehouse, but the sink holds it (via ${target.source}); stop the sink first`);
     try {
-      return await queryThroughSink(target.url, sql);
+      return await queryThroughSink(target.url, sql, env.SINK_QUERY_TOKEN);
     } catch (error) {
       if (!(target.fallbackToWarehouse && refused(error))) throw error;
     }
