@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -31,5 +32,15 @@ describe('log redaction', () => {
     expect(line).toContain('"event_id":"e1"');
     expect(line).toContain('"offset":"7"');
     for (const secret of ['ann@example.com', '4111111111111111', 's3cret']) expect(line).not.toContain(secret);
+  });
+});
+
+describe('a command-line tool\'s logger', () => {
+  it('writes to stderr, leaving stdout to the result a script parses', () => {
+    const script = "import { createCommandLogger } from './libs/logging/src/index.ts'; createCommandLogger('tool', { LOG_LEVEL: 'warn' }).warn('broker slow'); console.log('{\"result\":1}');";
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('{"result":1}\n');
+    expect(JSON.parse(run.stderr)).toMatchObject({ service: 'tool', msg: 'broker slow' });
   });
 });

@@ -27,3 +27,8 @@ export function createLogger(service: string, settings: Partial<LoggingSettings>
   }
   return destination ? pino(options, destination) : pino(options);
 }
+
+/** For command-line tools: their stdout is the result a script parses, so log lines go to stderr. */
+export function createCommandLogger(command: string, settings: Partial<LoggingSettings> = {}): Logger {
+  return createLogger(command, settings, pino.destination({ fd: 2, sync: true }));
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from '@ckt/config';
 import { archiveEnv, openObjectStore } from '@ckt/archive';
 import { createKafka, createPublisher, kafkaEnv, topicsEnv } from '@ckt/kafka';
-import { createLogger, loggingEnv } from '@ckt/logging';
+import { createCommandLogger, loggingEnv } from '@ckt/logging';
 import { parseRedriveArgs, UsageError, USAGE } from './redrive/args.ts';
 import { formatSummary, runRedrive } from './redrive/run.ts';
 
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig(baseSchema);
-  const logger = createLogger('redrive', { ...config, LOG_LEVEL: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn' });
+  const logger = createCommandLogger('redrive', { ...config, LOG_LEVEL: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn' });
   const store = openObjectStore(config);
   const publisher = args.dryRun ? undefined : createPublisher(createKafka(loadConfig(kafkaSchema), logger, 'redrive'), loadConfig(kafkaSchema));
   try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CatalogTopic } from '@ckt/domain';
 import { createKafka, ensureTopics, kafkaSchema } from '@ckt/kafka';
 import { loadConfig } from '@ckt/config';
-import { createLogger } from '@ckt/logging';
+import { createCommandLogger } from '@ckt/logging';
 import { startKafkaCluster, type KafkaCluster } from './kafka/kafka-cluster.ts';
 import { startRegistryDouble } from './registry-double.ts';
 import type { RegistryDouble } from './registry-double.ts';
@@ -55,7 +55,7 @@ function missing(component: string): never {
 /** Creates topics the way the services do (ensureTopics), with the topics' configs. */
 export async function createTopics(brokers: string[], topics: TopicSpec[]): Promise<void> {
   if (topics.length === 0) return;
-  const logger = createLogger('local-stack', { LOG_LEVEL: 'warn' });
+  const logger = createCommandLogger('local-stack', { LOG_LEVEL: 'warn' });
   await ensureTopics(createKafka(loadConfig(kafkaSchema, { KAFKA_BROKERS: brokers.join(',') }), logger), topics, logger);
 }
 
