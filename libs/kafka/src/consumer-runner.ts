@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@ckt/logging';
-import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { DEFAULT_BACKOFF, retry, RetryStoppedError, sleep, type BackoffOptions } from '@ckt/resilience';
 import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
 import { createIncarnationGuard, type TopicRecreatedError } from './incarnation-guard.ts';
 import { topicIdsOf } from './topic-ids.ts';
@@ -164,20 +164,29 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
     if (!last) return;
     const timer = metrics?.batchSeconds.startTimer({ topic });
     metrics?.batchSize.observe({ topic }, messages.length);
-    for (let attempt = 1; ; attempt++) {
-      // A stopping runner or a rebalance abandons the batch: nothing resolved, nothing committed, so it is
-      // read again by whoever owns the partition next.
-      if (stopping.signal.aborted || !isRunning() || isStale()) return;
-      try {
-        await handle({ topic, partition, messages, highWatermark: batch.highWatermark }, { heartbeat, signal: stopping.signal });
-        break;
-      } catch (error) {
-        if (stopping.signal.aborted) return;
-        metrics?.retries.inc({ topic });
-        const delay = backoffDelay(attempt, backoff);
-        logger.warn({ topic, partition, firstOffset: messages[0]?.offset, attempt, retryInMs: delay, err: error }, 'batch failed, will retry');
-        await sleepWithHeartbeats(delay, heartbeat, stopping.signal);
-      }
+    // A stopping runner or a rebalance abandons the batch: nothing resolved, nothing committed, so it is read
+    // again by whoever owns the partition next.
+    const abandoned = () => stopping.signal.aborted || !isRunning() || isStale();
+    try {
+      await retry(
+        async () => {
+          if (abandoned()) throw new BatchAbandoned();
+          await handle({ topic, partition, messages, highWatermark: batch.highWatermark }, { heartbeat, signal: stopping.signal });
+        },
+        {
+          backoff,
+          signal: stopping.signal,
+          retryable: (error) => !(error instanceof BatchAbandoned),
+          onRetry: ({ error, attempt, delayMs }) => {
+            metrics?.retries.inc({ topic });
+            logger.warn({ topic, partition, firstOffset: messages[0]?.offset, attempt, retryInMs: delayMs, err: error }, 'batch failed, will retry');
+          },
+          wait: (ms, signal) => sleepWithHeartbeats(ms, heartbeat, signal),
+        },
+      );
+    } catch (error) {
+      if (error instanceof BatchAbandoned || error instanceof RetryStoppedError) return;
+      throw error;
     }
     resolveOffset(last.offset);
     if (commitMode === 'after-batch') await commit([{ topic, partition, offset: nextOffset(last.offset) }]);
@@ -213,10 +222,13 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
 }
 
 /** Waits out a backoff without missing heartbeats (the session timeout may be shorter than the backoff). */
-async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, signal: AbortSignal): Promise<void> {
+async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, signal?: AbortSignal): Promise<void> {
   const slice = 1000;
-  for (let left = ms; left > 0 && !signal.aborted; left -= slice) {
+  for (let left = ms; left > 0 && !signal?.aborted; left -= slice) {
     await sleep(Math.min(slice, left), signal);
     await heartbeat().catch(() => undefined);
   }
 }
+
+/** The batch is no longer this member's to handle (stopping, or the group rebalanced). */
+class BatchAbandoned extends Error {}

@@ -32,7 +32,6 @@ export { topicIdsOf } from './topic-ids.ts';
 export { createBrokerProbe, type BrokerProbe } from './broker-probe.ts';
 export { TopicRecreatedError } from './incarnation-guard.ts';
 export { startLagMonitor, type LagMonitor } from './lag-monitor.ts';
-export { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export type { Kafka, KafkaMessage, IHeaders } from 'kafkajs';
 export {
   PublishQueue,

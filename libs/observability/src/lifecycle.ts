@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { within } from '@ckt/resilience';
 
 export type ShutdownStep = {
   name: string;
@@ -36,20 +37,13 @@ export function watchParent(onGone: () => void): void {
 export async function runShutdownSteps(steps: readonly ShutdownStep[], logger: Logger, { logEachStep = false } = {}): Promise<void> {
   for (const step of steps) {
     const timeoutMs = step.timeoutMs ?? STEP_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const overdue = new Promise<'overdue'>((resolve) => {
-      timer = setTimeout(() => resolve('overdue'), timeoutMs);
-      timer.unref();
-    });
-    try {
-      const outcome = await Promise.race([step.run().then(() => 'done' as const), overdue]);
-      if (outcome === 'overdue') logger.warn({ step: step.name, timeoutMs }, 'shutdown step did not finish in time; going on');
-      else if (logEachStep) logger.info({ step: step.name }, 'shutdown step done');
-    } catch (error) {
+    let failed = false;
+    const run = (async () => step.run())().catch((error: unknown) => {
+      failed = true;
       logger.error({ step: step.name, err: error }, 'shutdown step failed');
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    if (!(await within(run, timeoutMs))) logger.warn({ step: step.name, timeoutMs }, 'shutdown step did not finish in time; going on');
+    else if (logEachStep && !failed) logger.info({ step: step.name }, 'shutdown step done');
   }
 }
 

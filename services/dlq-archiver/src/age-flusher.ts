@@ -1,5 +1,5 @@
-import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
+import { retry, sleep, type BackoffOptions } from '@ckt/resilience';
 import type { PartitionArchiver } from './partition-archiver.ts';
 
 export interface AgeFlusherOptions {
@@ -18,40 +18,40 @@ export interface AgeFlusher {
   stop(): Promise<void>;
 }
 
-interface Failing {
-  attempts: number;
-  retryAt: number;
-}
-
 /**
  * Writes partly filled objects of quiet partitions once they are old enough (Kafka calls the batch handler
  * only when records arrive). A failed attempt pauses the partition, so nothing piles up behind it, and is
- * retried with backoff until it works; then the partition resumes.
+ * retried with backoff until it works (or the partition is revoked); then the partition resumes.
  */
 export function startAgeFlusher(o: AgeFlusherOptions): AgeFlusher {
-  const failing = new Map<PartitionArchiver, Failing>();
   const stopping = new AbortController();
   const tickMs = Math.min(1000, Math.max(50, Math.floor(o.maxAgeMs / 4)));
+  /** Flushes in progress, retries included: a partition has at most one, and the tick never waits for it. */
+  const inFlight = new Map<PartitionArchiver, Promise<void>>();
+  const isLive = (archiver: PartitionArchiver) => [...o.archivers()].includes(archiver);
 
-  async function flush(archiver: PartitionArchiver, now: number): Promise<void> {
-    const state = failing.get(archiver);
-    if (state && now < state.retryAt) return;
+  async function flush(archiver: PartitionArchiver): Promise<void> {
+    const where = { topic: archiver.topic, partition: archiver.partition };
+    let paused = false;
     try {
-      await archiver.flushIfOlderThan(o.maxAgeMs, stopping.signal);
-      if (state) {
-        failing.delete(archiver);
-        o.resume(archiver.topic, archiver.partition);
-        o.logger.info({ topic: archiver.topic, partition: archiver.partition }, 'object store works again; partition resumed');
-      }
+      await retry(() => archiver.flushIfOlderThan(o.maxAgeMs, stopping.signal), {
+        backoff: o.backoff,
+        signal: stopping.signal,
+        onRetry: ({ error, attempt, delayMs }) => {
+          if (!paused) o.pause(archiver.topic, archiver.partition);
+          paused = true;
+          o.onOutcome?.(false);
+          o.logger.warn({ ...where, attempts: attempt, retryInMs: delayMs, err: error }, 'storing an aged object failed; partition paused, will retry');
+        },
+      });
       o.onOutcome?.(true);
-    } catch (error) {
-      if (stopping.signal.aborted) return;
-      const attempts = (state?.attempts ?? 0) + 1;
-      const delay = backoffDelay(attempts, o.backoff);
-      if (!state) o.pause(archiver.topic, archiver.partition);
-      failing.set(archiver, { attempts, retryAt: Date.now() + delay });
-      o.onOutcome?.(false);
-      o.logger.warn({ topic: archiver.topic, partition: archiver.partition, attempts, retryInMs: delay, err: error }, 'storing an aged object failed; partition paused, will retry');
+      // A revoked partition is resumed by the reassignment, not here.
+      if (paused && isLive(archiver)) {
+        o.resume(archiver.topic, archiver.partition);
+        o.logger.info(where, 'object store works again; partition resumed');
+      }
+    } catch {
+      // Stopped: what is buffered stays uncommitted and is read again by the next owner.
     }
   }
 
@@ -59,10 +59,13 @@ export function startAgeFlusher(o: AgeFlusherOptions): AgeFlusher {
     while (!stopping.signal.aborted) {
       await sleep(tickMs, stopping.signal);
       if (stopping.signal.aborted) break;
-      const now = Date.now();
-      const live = new Set(o.archivers());
-      for (const archiver of failing.keys()) if (!live.has(archiver)) failing.delete(archiver); // revoked
-      await Promise.all([...live].map((archiver) => flush(archiver, now)));
+      for (const archiver of o.archivers()) {
+        if (inFlight.has(archiver)) continue;
+        inFlight.set(
+          archiver,
+          flush(archiver).finally(() => inFlight.delete(archiver)),
+        );
+      }
     }
   })();
 
@@ -70,6 +73,7 @@ export function startAgeFlusher(o: AgeFlusherOptions): AgeFlusher {
     async stop() {
       stopping.abort();
       await loop;
+      await Promise.all(inFlight.values());
     },
   };
 }

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { openObjectStore, type ObjectStore } from '@ckt/archive';
 import { CONSUMER_STOP_TIMEOUT_MS, createConsumerRunner, createKafka, ensureServiceTopics, startLagMonitor, topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
+import { within } from '@ckt/resilience';
 import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
 import { startAgeFlusher } from './age-flusher.ts';
 import { createArchiveMetrics } from './archive-metrics.ts';
@@ -158,8 +159,7 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
   async function flushAll(ms: number): Promise<void> {
     for (const a of archivers.values()) runner.pause(a.topic, a.partition);
     const abort = AbortSignal.timeout(ms);
-    const flushes = Promise.allSettled([...archivers.values()].map((a) => a.flushIfOlderThan(0, abort)));
-    await Promise.race([flushes, new Promise((resolve) => abort.addEventListener('abort', resolve, { once: true }))]);
+    await within(Promise.allSettled([...archivers.values()].map((a) => a.flushIfOlderThan(0, abort))), ms);
     const left = [...archivers.values()].reduce((sum, a) => sum + a.buffered, 0);
     if (left > 0) logger.warn({ records: left }, 'records still buffered at stop stay uncommitted; the next owner archives them');
   }

@@ -1,6 +1,6 @@
 import { EXTRACTED_TABLES, type ExtractedTableName, type TopicNames } from '@ckt/domain';
-import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
+import { retry, type BackoffOptions } from '@ckt/resilience';
 import type { RowCodec } from '@ckt/schemas';
 
 /** Answers that no retry can change: 409 incompatible schema, 422 invalid schema. */
@@ -26,18 +26,13 @@ export async function registerRowSchemas(
   codec: Pick<RowCodec, 'registerTableSchemas'>,
   names: TopicNames,
   logger: Logger,
-  retry: RegistrationRetry = DEFAULT_REGISTRATION_RETRY,
+  policy: RegistrationRetry = DEFAULT_REGISTRATION_RETRY,
   tables: readonly ExtractedTableName[] = EXTRACTED_TABLES,
 ): Promise<Map<ExtractedTableName, number>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await codec.registerTableSchemas(tables, names);
-    } catch (error) {
-      const status = statusOf(error);
-      if ((status !== undefined && DEFINITIVE_STATUSES.has(status)) || attempt >= retry.attempts) throw error;
-      const delay = backoffDelay(attempt, retry.backoff);
-      logger.warn({ attempt, status, retryInMs: delay, err: error }, 'schema registration failed, will retry');
-      await sleep(delay);
-    }
-  }
+  return retry(() => codec.registerTableSchemas(tables, names), {
+    backoff: policy.backoff,
+    maxAttempts: policy.attempts,
+    retryable: (error) => !DEFINITIVE_STATUSES.has(statusOf(error) ?? 0),
+    onRetry: ({ error, attempt, delayMs }) => logger.warn({ attempt, status: statusOf(error), retryInMs: delayMs, err: error }, 'schema registration failed, will retry'),
+  });
 }

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createBrokerProbe, createKafka, createPublisher, deadLetterHeaders, ensureServiceTopics, topicNames, type Publisher } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry, startHealthServer, type HealthServer } from '@ckt/observability';
+import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer } from '@ckt/observability';
 import { sourceIdOf, type BridgeConfig } from './config.ts';
 import { createBridgeMetrics } from './metrics.ts';
 import { createCheckoutApi } from './pull/checkout-api.ts';
@@ -138,24 +138,22 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
     puller,
     stop: () =>
       (stopping ??= (async () => {
-        await ingest?.close();
         // A broker that stays down must not hold the exit forever: what is unacknowledged by then was never
         // answered 202 (push) or has no stored cursor (pull), so it is resent, not lost.
         const grace = config.BRIDGE_PUBLISH_TIMEOUT_MS;
-        await withinGrace(puller?.stop(), grace);
-        await withinGrace(queue.close(), grace);
-        await publisher.disconnect();
-        await probe.stop();
-        await healthServer.close();
+        await runShutdownSteps(
+          [
+            // Requests in flight wait for their publish at most the grace, then are answered.
+            { name: 'close ingest server', timeoutMs: grace + 5000, run: async () => ingest?.close() },
+            { name: 'stop puller', timeoutMs: grace, run: async () => puller?.stop() },
+            { name: 'publish what is queued', timeoutMs: grace, run: () => queue.close() },
+            { name: 'disconnect producer', run: () => publisher.disconnect() },
+            { name: 'stop broker probe', run: () => probe.stop() },
+            { name: 'close health server', run: () => healthServer.close() },
+          ],
+          logger,
+        );
         logger.info('bridge stopped');
       })()),
   };
-}
-
-/** Waits for `work`, at most `ms`. */
-async function withinGrace(work: Promise<void> | undefined, ms: number): Promise<void> {
-  if (!work) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

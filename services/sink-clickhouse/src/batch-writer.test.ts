@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaMessage } from '@ckt/kafka';
+import { RetryStoppedError } from '@ckt/resilience';
 import { writeRows } from './batch-writer.ts';
 import type { BufferedRow } from './partition-buffer.ts';
 
@@ -54,6 +55,6 @@ describe('writeRows', () => {
     const { deps } = harness({ downFor: 1000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await expect(writeRows([row(0)], { ...deps, retry: { ...deps.retry, signal: controller.signal } })).rejects.toThrow(/stopping/);
+    await expect(writeRows([row(0)], { ...deps, retry: { ...deps.retry, signal: controller.signal } })).rejects.toBeInstanceOf(RetryStoppedError);
   });
 });

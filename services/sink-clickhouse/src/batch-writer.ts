@@ -1,6 +1,6 @@
 import type { WarehouseErrorKind } from '@ckt/warehouse';
 import type { BufferedRow } from './partition-buffer.ts';
-import { retryForever, type RetryHooks } from './retry.ts';
+import { retry, type RetryPolicy } from '@ckt/resilience';
 
 export interface RejectedRow {
   row: BufferedRow;
@@ -11,7 +11,7 @@ export interface BatchWriterDeps {
   /** Inserts rows (a contiguous offset run of one partition) as one statement; throws on failure. */
   insert(rows: BufferedRow[]): Promise<void>;
   classify(error: unknown): WarehouseErrorKind;
-  retry: RetryHooks;
+  retry: RetryPolicy;
 }
 
 /**
@@ -28,7 +28,7 @@ export async function writeRows(rows: BufferedRow[], deps: BatchWriterDeps): Pro
     const [start, end] = stack.pop() as [number, number];
     const slice = rows.slice(start, end);
     try {
-      await retryForever(() => deps.insert(slice), deps.retry, (error) => deps.classify(error) === 'transient');
+      await retry(() => deps.insert(slice), { ...deps.retry, retryable: (error) => deps.classify(error) === 'transient' });
     } catch (error) {
       if (deps.classify(error) !== 'rejected') throw error;
       if (end - start === 1) {

@@ -1,9 +1,8 @@
 import type { Logger } from '@ckt/logging';
-import type { BackoffOptions } from '@ckt/kafka';
+import { retry, RetryStoppedError, type BackoffOptions, type RetryPolicy } from '@ckt/resilience';
 import type { WarehouseErrorKind } from '@ckt/warehouse';
 import { writeRows, type RejectedRow } from './batch-writer.ts';
 import { PartitionBuffer, rowsMemory, type BufferedRow, type CutBatch, type FlushLimits, type FlushTrigger } from './partition-buffer.ts';
-import { retryForever, StoppedError } from './retry.ts';
 
 /** What the partition sink needs from the outside world (warehouse, Kafka, metrics), per partition. */
 export interface PartitionSinkDeps {
@@ -283,7 +282,7 @@ export class PartitionSink {
       });
       if (rows.length > 0) this.deps.observe.written(written, (this.now() - started) / 1000);
     } catch (error) {
-      if (error instanceof StoppedError) return;
+      if (error instanceof RetryStoppedError) return;
       // Not a warehouse or Kafka failure (those are retried): a bug. Stop this partition rather than skip.
       this.failed = true;
       this.pauseFor('retry');
@@ -308,14 +307,14 @@ export class PartitionSink {
   }
 
   private retry<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return retryForever(run, this.retryHooks(operation));
+    return retry(run, this.retryHooks(operation));
   }
 
-  private retryHooks(operation: string) {
+  private retryHooks(operation: string): RetryPolicy {
     return {
       backoff: this.deps.backoff,
       signal: this.signal,
-      onRetry: (error: unknown, attempt: number, delayMs: number) => {
+      onRetry: ({ error, attempt, delayMs }) => {
         this.pauseFor('retry');
         this.deps.observe.retried(operation, error);
         this.deps.logger.warn(

@@ -14,6 +14,7 @@ import {
 } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
 import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { retry, RetryStoppedError, type BackoffOptions } from '@ckt/resilience';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
 import {
   describeWarehouseError,
@@ -28,7 +29,6 @@ import {
 import type { SinkConfig } from './config.ts';
 import { createSinkMetrics } from './metrics.ts';
 import { startQueryServer, type QueryServer } from './query-server.ts';
-import { retryForever, StoppedError } from './retry.ts';
 import type { RecordDecode } from './record-decoder.ts';
 import { createSinkCore, type SinkCore } from './sink-core.ts';
 
@@ -199,25 +199,22 @@ async function startQueryRoute(config: SinkConfig, logger: Logger, registry: Reg
 }
 
 /** Waits up to a minute for an unreachable warehouse; a refused migration (MigrationError) fails at once. */
-async function migrateWithRetries(warehouse: Warehouse, logger: Logger, backoff: { initialMs: number; maxMs: number }): Promise<MigrationResult> {
+async function migrateWithRetries(warehouse: Warehouse, logger: Logger, backoff: BackoffOptions): Promise<MigrationResult> {
   const startup = new AbortController();
   const giveUp = setTimeout(() => startup.abort(), MIGRATION_WAIT_MS);
   let lastError: unknown;
   try {
-    return await retryForever(
-      () => migrate(warehouse, { logger }),
-      {
-        backoff,
-        signal: startup.signal,
-        onRetry: (error, attempt, delayMs) => {
-          lastError = error;
-          logger.warn({ error: describeWarehouseError(error), attempt, retryInMs: delayMs }, 'migrations failed, retrying');
-        },
+    return await retry(() => migrate(warehouse, { logger }), {
+      backoff,
+      signal: startup.signal,
+      retryable: (error) => !(error instanceof MigrationError),
+      onRetry: ({ error, attempt, delayMs }) => {
+        lastError = error;
+        logger.warn({ error: describeWarehouseError(error), attempt, retryInMs: delayMs }, 'migrations failed, retrying');
       },
-      (error) => !(error instanceof MigrationError),
-    );
+    });
   } catch (error) {
-    if (error instanceof StoppedError) {
+    if (error instanceof RetryStoppedError) {
       throw new Error(`warehouse migrations kept failing for ${MIGRATION_WAIT_MS / 1000} s: ${describeWarehouseError(lastError)}`, { cause: lastError });
     }
     throw error;

@@ -1,7 +1,8 @@
 import type avsc from 'avsc';
 import { TABLES, type ExtractedTableName, type RowValues } from '@ckt/domain';
-import { deadLetterOf, type BackoffOptions, type BatchHandler, type DeadLetterPublisher, type TopicPartitionOffset } from '@ckt/kafka';
+import { deadLetterOf, type BatchHandler, type DeadLetterPublisher, type TopicPartitionOffset } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
+import { GroupCommit, within, type BackoffOptions } from '@ckt/resilience';
 import {
   classifyWarehouseError,
   createAvroLineReader,
@@ -21,7 +22,6 @@ import {
 import type { SinkMetrics } from './metrics.ts';
 import type { BufferedRow, FlushLimits, RecordSource } from './partition-buffer.ts';
 import { PartitionSink } from './partition-sink.ts';
-import { GroupCommit } from './group-commit.ts';
 import { decodeLines, SINK_STAGE, type DecodedLine, type LineDecoder, type RecordDecode } from './record-decoder.ts';
 import { storeRecords } from './record-store.ts';
 import { Semaphore } from './semaphore.ts';
@@ -261,7 +261,7 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     // Records at or below the watermark are already in the warehouse (or dead-lettered): not even decoded.
     // The handler never blocks long on the warehouse (that would stall fetching for every partition): without
     // a watermark yet, records are decoded and the flush filters them (it waits for the watermark, pausing).
-    await waitBriefly(sink.ready());
+    await within(sink.ready(), 1000);
     const fresh = sink.unhandled(batch.messages, highWatermark);
     const decoded = await decodeLines(fresh, source, context.decoders[batch.partition] ?? lineDecoder(context, batch.partition));
     const sources = storeRecords(decoded.lines.map((decodedLine) => decodedLine.message));
@@ -300,14 +300,7 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
         const [topic, partition] = key.split('|') as [string, string];
         control?.pause(topic, Number(partition));
       }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      const drained = Promise.all([...partitions.values()].map((sink) => sink.drain())).then(() => true as const);
-      const result = await Promise.race([drained, timeout]);
-      clearTimeout(timer);
-      return result;
+      return within(Promise.all([...partitions.values()].map((sink) => sink.drain())), timeoutMs);
     },
     abort() {
       stopping.abort();
@@ -315,11 +308,4 @@ export function createSinkCore(options: SinkCoreOptions): SinkCore {
     },
     healthy: () => [...partitions.values()].every((sink) => sink.healthy),
   };
-}
-
-/** Waits for `work` at most `ms` (its failure or slowness is handled elsewhere). */
-async function waitBriefly(work: Promise<unknown>, ms = 1000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

@@ -1,5 +1,5 @@
 import type { EncodedBody } from './batching.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '@ckt/resilience';
 
 /**
  * Sends request bodies to the bridge's ingest API (`POST {url}/v1/events`), one at a time so the stream

@@ -6,7 +6,7 @@ import { ProgressTracker, startProgressPrinter } from './progress.ts';
 import type { RunIo } from './run.ts';
 import { createSchedule } from './schedule.ts';
 import { BridgeReport } from './bridge-report.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '@ckt/resilience';
 import { SentLedger, zeroByKind, type RunSummary } from './summary.ts';
 
 /** A partly filled batch waits at most this long for more records (fewer, fuller requests at low rates). */

@@ -1,10 +1,10 @@
 import type { DlqReason } from '@ckt/domain';
 import type { IHeaders } from 'kafkajs';
-import { backoffDelay, sleep, type BackoffOptions } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
+import { retry, RetryStoppedError, sleep, type BackoffOptions, type RetryFailure } from '@ckt/resilience';
 import type { BridgeMetrics } from '../metrics.ts';
 import { planBatches, planEvents } from '../push/publish-plan.ts';
-import type { PublishQueue } from '@ckt/kafka';
+import { PublishClosedError, type PublishQueue } from '@ckt/kafka';
 import { CheckoutApiError, type FetchPage } from './checkout-api.ts';
 import { encodeCursor, type CursorRecord } from './cursor-codec.ts';
 import type { EventPage } from './page.ts';
@@ -55,19 +55,17 @@ export function startPuller(settings: PullerSettings, deps: PullerDeps): Puller 
 
   /** Retries `work` with backoff until it succeeds or the puller stops (undefined). */
   async function retrying<T>(kindOf: (error: unknown) => string, work: () => Promise<T>): Promise<T | undefined> {
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (signal.aborted) return undefined;
-        const kind = kindOf(error);
-        metrics.pullErrors.inc({ kind });
-        const delay = backoffDelay(attempt, backoff);
-        logger.warn({ kind, attempt, delayMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'pull step failed; retrying');
-        await sleep(delay, signal);
-      }
+    try {
+      return await retry(work, { backoff, signal, onRetry: (failure) => failed(kindOf(failure.error), 'pull step failed; retrying', failure) });
+    } catch (error) {
+      if (error instanceof RetryStoppedError) return undefined;
+      throw error;
     }
-    return undefined;
+  }
+
+  function failed(kind: string, message: string, { error, attempt, delayMs }: RetryFailure): void {
+    metrics.pullErrors.inc({ kind });
+    logger.warn({ kind, attempt, delayMs, reason: error instanceof Error ? error.message : String(error) }, message);
   }
 
   /** Publishes a page, then stores its cursor; once started, finishes even when stopping (so a stop never repeats a page). */
@@ -93,19 +91,17 @@ export function startPuller(settings: PullerSettings, deps: PullerDeps): Puller 
     return true;
   }
 
-  /** Retries a publish until it succeeds; a queue closed by shutdown ends it (false). */
+  /**
+   * Retries a publish until it succeeds, deliberately not stopped by the stop signal (a page once started is
+   * finished, so a stop never repeats it); the shutdown's closing of the queue ends it (false).
+   */
   async function untilDone(kind: string, work: () => Promise<void>): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await work();
-        return true;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'PublishClosedError') return false;
-        metrics.pullErrors.inc({ kind });
-        const delay = backoffDelay(attempt, backoff);
-        logger.warn({ kind, attempt, delayMs: delay, reason: error instanceof Error ? error.message : String(error) }, 'pull publish failed; retrying');
-        await sleep(delay);
-      }
+    try {
+      await retry(work, { backoff, retryable: (error) => !(error instanceof PublishClosedError), onRetry: (failure) => failed(kind, 'pull publish failed; retrying', failure) });
+      return true;
+    } catch (error) {
+      if (error instanceof PublishClosedError) return false;
+      throw error;
     }
   }
 

@@ -3,7 +3,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
-    function done(): void {
+    function done() {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
       resolve();
