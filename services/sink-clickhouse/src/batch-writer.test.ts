@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaMessage } from '@ckt/kafka';
-import { RetryStoppedError } from '@ckt/resilience';
+import { retry, RetryStoppedError } from '@ckt/resilience';
 import { writeRows } from './batch-writer.ts';
-import type { BufferedRow } from './partition-buffer.ts';
+import type { BufferedRow } from './row-cutter.ts';
 
 const row = (offset: number): BufferedRow => ({ offset: BigInt(offset), line: String(offset), versionMs: undefined, ingestMs: 0, message: { offset: String(offset) } as KafkaMessage });
 class Rejected extends Error {}
@@ -12,20 +12,21 @@ function harness(opts: { bad?: number[]; downFor?: number }) {
   const written: number[] = [];
   const attempts: number[][] = [];
   let down = opts.downFor ?? 0;
-  const deps = {
-    insert: async (rows: BufferedRow[]) => {
-      const offsets = rows.map((r) => Number(r.offset));
-      attempts.push(offsets);
-      if (down > 0) {
-        down--;
-        throw new Down('server unavailable');
-      }
-      if (offsets.some((o) => opts.bad?.includes(o))) throw new Rejected('bad value');
-      written.push(...offsets);
-    },
-    classify: (error: unknown) => (error instanceof Rejected ? ('rejected' as const) : ('transient' as const)),
-    retry: { backoff: { initialMs: 1, maxMs: 2 }, signal: new AbortController().signal, onRetry: () => {} },
+  const classify = (error: unknown) => (error instanceof Rejected ? ('rejected' as const) : ('transient' as const));
+  const insertOnce = async (rows: BufferedRow[]) => {
+    const offsets = rows.map((r) => Number(r.offset));
+    attempts.push(offsets);
+    if (down > 0) {
+      down--;
+      throw new Down('server unavailable');
+    }
+    if (offsets.some((o) => opts.bad?.includes(o))) throw new Rejected('bad value');
+    written.push(...offsets);
   };
+  // As the sink inserts: transient failures retried with the same rows, rejections passed on at once.
+  const insertWith = (signal: AbortSignal) => (rows: BufferedRow[]) =>
+    retry(() => insertOnce(rows), { backoff: { initialMs: 1, maxMs: 2 }, signal, retryable: (error) => classify(error) === 'transient' });
+  const deps = { insert: insertWith(new AbortController().signal), classify, insertWith };
   return { deps, written, attempts };
 }
 
@@ -55,6 +56,6 @@ describe('writeRows', () => {
     const { deps } = harness({ downFor: 1000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await expect(writeRows([row(0)], { ...deps, retry: { ...deps.retry, signal: controller.signal } })).rejects.toBeInstanceOf(RetryStoppedError);
+    await expect(writeRows([row(0)], { ...deps, insert: deps.insertWith(controller.signal) })).rejects.toBeInstanceOf(RetryStoppedError);
   });
 });

@@ -1,6 +1,5 @@
 import type { WarehouseErrorKind } from '@ckt/warehouse';
-import type { BufferedRow } from './partition-buffer.ts';
-import { retry, type RetryPolicy } from '@ckt/resilience';
+import type { BufferedRow } from './row-cutter.ts';
 
 export interface RejectedRow {
   row: BufferedRow;
@@ -8,17 +7,19 @@ export interface RejectedRow {
 }
 
 export interface BatchWriterDeps {
-  /** Inserts rows (a contiguous offset run of one partition) as one statement; throws on failure. */
+  /**
+   * Inserts rows (a contiguous offset run of one partition) as one statement, retrying transient failures with
+   * the same rows (and so the same dedup token); throws what retrying cannot help, or when stopped.
+   */
   insert(rows: BufferedRow[]): Promise<void>;
   classify(error: unknown): WarehouseErrorKind;
-  retry: RetryPolicy;
 }
 
 /**
- * Writes rows, isolating the ones the warehouse rejects. A transient failure retries the same statement (same
- * rows, same dedup token) until it succeeds. A rejection splits the rows in halves, left first, until the
- * offending rows stand alone: they are returned for the dead-letter topic, every other row is written.
- * Progress is kept across retries: a transient failure half-way through a split retries only the pending part.
+ * Writes rows, isolating the ones the warehouse rejects: a rejection splits the rows in halves, left first,
+ * until the offending rows stand alone. They are returned for the dead-letter topic; every other row is
+ * written, in offset order. Progress is kept across retries: a transient failure half-way through a split
+ * retries only the pending part.
  */
 export async function writeRows(rows: BufferedRow[], deps: BatchWriterDeps): Promise<RejectedRow[]> {
   const rejected: RejectedRow[] = [];
@@ -28,7 +29,7 @@ export async function writeRows(rows: BufferedRow[], deps: BatchWriterDeps): Pro
     const [start, end] = stack.pop() as [number, number];
     const slice = rows.slice(start, end);
     try {
-      await retry(() => deps.insert(slice), { ...deps.retry, retryable: (error) => deps.classify(error) === 'transient' });
+      await deps.insert(slice);
     } catch (error) {
       if (deps.classify(error) !== 'rejected') throw error;
       if (end - start === 1) {

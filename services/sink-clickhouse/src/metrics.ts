@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { LATENCY_BUCKETS, SIZE_BUCKETS } from '@ckt/observability';
+import type { SinkObserver } from '@ckt/partitioned-sink';
+import { warehouseErrorLabel } from '@ckt/warehouse';
+import type { BufferedRow } from './row-cutter.ts';
 
 /** End-to-end freshness: fine around the 2 s objective, and up to a day for backfills and replays. */
 export const FRESHNESS_BUCKETS = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
@@ -73,5 +76,30 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
     }),
     bufferedBytes: new Gauge({ name: 'sink_buffered_bytes', help: 'Estimated memory of rows buffered or being inserted', registers }),
     pausedPartitions: new Gauge({ name: 'sink_paused_partitions', help: 'Partitions paused by backpressure or retries', labelNames: ['table'], registers }),
+  };
+}
+
+/** The runtime's events as the sink's metrics, labelled by table. */
+export function sinkObserver(tableOf: (topic: string) => string, metrics: SinkMetrics, now: () => number = Date.now): SinkObserver<BufferedRow> {
+  return {
+    consumed: ({ topic }, records) => metrics.recordsConsumed.inc({ table: tableOf(topic) }, records),
+    cut: ({ topic }, trigger) => metrics.flushes.inc({ table: tableOf(topic), trigger }),
+    skipped: ({ topic }, count) => metrics.rowsSkipped.inc({ table: tableOf(topic), reason: 'already_written' }, count),
+    written: ({ topic }, rows, seconds) => {
+      const table = tableOf(topic);
+      metrics.batchRows.observe({ table }, rows.length);
+      metrics.flushSeconds.observe({ table }, seconds);
+      // Committed: queryable now. From the bridge's receive time (the record timestamp) and from the event time.
+      const at = now();
+      const ingestLatency = metrics.ingestLatencySeconds.labels(table);
+      const freshness = metrics.freshnessSeconds.labels(table);
+      for (const row of rows) {
+        ingestLatency.observe(Math.max(0, (at - row.ingestMs) / 1000));
+        if (row.versionMs !== undefined) freshness.observe(Math.max(0, (at - row.versionMs) / 1000));
+      }
+    },
+    retried: ({ topic }, operation, error) => metrics.retries.inc({ table: tableOf(topic), operation, error: warehouseErrorLabel(error) }),
+    paused: ({ topic }, delta) => metrics.pausedPartitions.inc({ table: tableOf(topic) }, delta),
+    bufferedBytes: (total) => metrics.bufferedBytes.set(total),
   };
 }

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage } from '@ckt/kafka';
-import type { RecordSource } from './partition-buffer.ts';
+import type { RecordSource } from './row-cutter.ts';
 
 const NO_HEADERS: IHeaders = Object.freeze({});
 

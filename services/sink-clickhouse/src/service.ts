@@ -1,8 +1,6 @@
 import type { Registry } from 'prom-client';
 import { tableTopic } from '@ckt/domain';
 import {
-  CONSUMER_STOP_TIMEOUT_MS,
-  createConsumerRunner,
   createDeadLetterPublisher,
   createKafka,
   createPublisher,
@@ -14,6 +12,7 @@ import {
 } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
 import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import { createPartitionedSink } from '@ckt/partitioned-sink';
 import { retry, RetryStoppedError, type BackoffOptions } from '@ckt/resilience';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
 import {
@@ -26,11 +25,11 @@ import {
   type MigrationResult,
   type Warehouse,
 } from '@ckt/warehouse';
+import { createClickHouseStore } from './clickhouse-store.ts';
 import type { SinkConfig } from './config.ts';
-import { createSinkMetrics } from './metrics.ts';
+import { createSinkMetrics, sinkObserver } from './metrics.ts';
 import { startQueryServer, type QueryServer } from './query-server.ts';
 import type { RecordDecode } from './record-decoder.ts';
-import { createSinkCore, type SinkCore } from './sink-core.ts';
 
 export const SINK_SERVICE = 'sink-clickhouse';
 
@@ -58,7 +57,7 @@ export interface SinkService {
 
 /**
  * Starts the ClickHouse sink: applies the migrations, then consumes dwh.<table> (Avro rows) into the star schema,
- * exactly once in effect (see partition-sink.ts). Transient warehouse failures pause and retry the affected
+ * exactly once in effect (see clickhouse-store.ts). Transient warehouse failures pause and retry the affected
  * partitions; rows the warehouse rejects and records that do not decode go to the dead-letter topic.
  */
 export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promise<SinkService> {
@@ -85,37 +84,38 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     const publisher = createPublisher(kafka, config);
     const deadLetters = createDeadLetterPublisher(publisher, { topic: names.dlq, service: SINK_SERVICE });
     const metrics = createSinkMetrics(registry);
-    const core: SinkCore = createSinkCore({
-      tables,
-      warehouse,
-      decode,
-      writerType: codec?.writerType,
-      deadLetters,
-      topicId: async (topic) => (await topicIdsOf(kafka, [topic])).get(topic) ?? '',
-      limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
+    const tableOf = new Map(tables.map((t) => [t.topic, t.table]));
+    const sink = createPartitionedSink({
+      store: createClickHouseStore({
+        tables,
+        warehouse,
+        decode,
+        writerType: codec?.writerType,
+        deadLetters,
+        topicId: async (topic) => (await topicIdsOf(kafka, [topic])).get(topic) ?? '',
+        limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
+        tableInsertConcurrency: config.SINK_TABLE_INSERT_CONCURRENCY,
+        metrics,
+        logger,
+      }),
+      consumer: {
+        kafka,
+        groupId: config.SINK_GROUP_ID,
+        topics,
+        registry,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
+        // Paused partitions (backpressure, memory, retries) are fetched again only on the next fetch: a short
+        // wait lets a fully paused consumer resume within ~200 ms instead of a second.
+        maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+      },
+      backoff,
       maxBufferedBytes: config.SINK_MAX_BUFFERED_BYTES,
-      tableInsertConcurrency: config.SINK_TABLE_INSERT_CONCURRENCY,
-      backoff,
-      metrics,
+      drainTimeoutMs: config.SINK_DRAIN_TIMEOUT_MS,
+      observer: sinkObserver((topic) => tableOf.get(topic) ?? topic, metrics),
       logger,
     });
-    const runner = createConsumerRunner({
-      kafka,
-      groupId: config.SINK_GROUP_ID,
-      topics,
-      handle: core.handle,
-      logger,
-      registry,
-      commitMode: 'manual',
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
-      // Paused partitions (backpressure, memory, retries) are fetched again only on the next fetch: a short wait
-      // lets a fully paused consumer resume within ~200 ms instead of a second.
-      maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-      backoff,
-      onAssignment: core.onAssignment,
-    });
-    core.bind(runner);
+    const { runner } = sink;
 
     const routeOn = config.SINK_QUERY_ROUTE === 'on' || (config.SINK_QUERY_ROUTE === 'auto' && warehouse.target === 'chdb');
     const queryServer = routeOn ? await startQueryRoute(config, logger, registry) : undefined;
@@ -132,7 +132,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
       port: config.METRICS_PORT,
       host: config.METRICS_HOST,
       registry,
-      readiness: { consumer: runner.isReady, producer: publisher.isConnected, warehouse: warehouseReady, partitions: core.healthy },
+      readiness: { consumer: runner.isReady, producer: publisher.isConnected, warehouse: warehouseReady, partitions: sink.healthy },
     });
     const queryUrl = queryServer?.url;
     if (queryUrl && warehouse.target === 'chdb') {
@@ -142,16 +142,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     const started: { lag?: LagMonitor } = {};
     // Unshift: these run before the warehouse is closed, in this order.
     steps.unshift(
-      {
-        name: 'drain',
-        timeoutMs: config.SINK_DRAIN_TIMEOUT_MS + 1000,
-        run: async () => {
-          const drained = await core.drain(config.SINK_DRAIN_TIMEOUT_MS);
-          if (!drained) logger.warn({ timeoutMs: config.SINK_DRAIN_TIMEOUT_MS }, 'drain timed out; unwritten rows stay uncommitted and are read again');
-        },
-      },
-      { name: 'consumer', timeoutMs: CONSUMER_STOP_TIMEOUT_MS, run: () => runner.stop() },
-      { name: 'retries', run: async () => core.abort() },
+      ...sink.shutdownSteps,
       { name: 'lag monitor', run: async () => started.lag?.stop() },
       { name: 'producer', run: () => publisher.disconnect() },
       { name: 'health server', run: () => health.close() },
@@ -166,11 +157,11 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
 
     await ensureServiceTopics(kafka, [...topics, names.dlq], config, logger, names);
     await publisher.connect();
-    await runner.start();
+    await sink.start();
     started.lag = startLagMonitor(kafka, { groupId: config.SINK_GROUP_ID, topics, registry, logger, intervalMs: config.LAG_POLL_MS });
     logger.info({ topics, groupId: config.SINK_GROUP_ID, healthPort: health.port, queryUrl }, 'sink started');
 
-    const isReady = () => runner.isReady() && publisher.isConnected() && warehouseUp && core.healthy();
+    const isReady = () => runner.isReady() && publisher.isConnected() && warehouseUp && sink.healthy();
     return { health, registry, warehouse, migrations, queryUrl, isReady, shutdownSteps: steps, stop };
   } catch (error) {
     await stop();

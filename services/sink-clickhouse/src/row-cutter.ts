@@ -1,4 +1,5 @@
 import type { KafkaMessage } from '@ckt/kafka';
+import type { CutBatch, CutTrigger, Cutter } from '@ckt/partitioned-sink';
 
 /** What a dead letter needs of a record (a Kafka message has more). */
 export type RecordSource = Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'headers'>;
@@ -22,20 +23,6 @@ export interface FlushLimits {
   maxAgeMs: number;
 }
 
-export type FlushTrigger = 'rows' | 'bytes' | 'interval' | 'caught_up' | 'memory' | 'drain';
-
-/** Rows cut from a buffer for one flush: a contiguous run of one partition's offsets. */
-export interface CutBatch {
-  rows: BufferedRow[];
-  bytes: number;
-  /**
-   * Every offset up to here is in this batch, in an earlier one, or was dead-lettered before buffering: the
-   * offset to commit (plus one) once the batch is durable. May be past the last row.
-   */
-  coveredThrough: bigint;
-  trigger: FlushTrigger;
-}
-
 /** Bytes a row adds to an insert body (its line and a newline; lines are ASCII-dominated JSON). */
 export const rowBytes = (row: Pick<BufferedRow, 'line'>): number => row.line.length + 1;
 
@@ -48,47 +35,55 @@ export const rowMemory = (row: BufferedRow): number => 2 * row.line.length + ROW
 export const rowsMemory = (rows: readonly BufferedRow[]): number => rows.reduce((sum, row) => sum + rowMemory(row), 0);
 
 /**
- * The rows of one partition between flushes. Cuts never exceed the row and byte limits (a single row larger
- * than maxBytes is cut alone), so an insert body stays bounded.
+ * The cut rules of the sink, for one partition. Cuts never exceed the row and byte limits (a single row larger
+ * than maxBytes is cut alone), so an insert body stays bounded. Between size cuts, rows wait for the interval's
+ * wall-clock grid, except at the end of a backlog (caught_up).
  */
-export class PartitionBuffer {
+export class RowCutter implements Cutter<BufferedRow> {
   private rows: BufferedRow[] = [];
   private bytes = 0;
   private coveredThrough: bigint | undefined;
   private firstRowAt: number | undefined;
+  /**
+   * A backlog is being read: true at assignment and whenever a cut was forced by size (rows, bytes, memory)
+   * rather than by time. Merely ending a fetch short of the log end does not count: under steady load every
+   * partition does that most of the time, and treating it as a backlog turned each fetch into an insert.
+   */
+  private behind = true;
+  /** Reached the end after being behind: what is buffered goes out without waiting for the interval. */
+  private caughtUp = false;
 
   constructor(private readonly limits: FlushLimits) {}
 
-  get rowCount(): number {
+  get itemCount(): number {
     return this.rows.length;
   }
 
-  get byteCount(): number {
-    return this.bytes;
+  get oldestAt(): number | undefined {
+    return this.firstRowAt;
   }
 
-  /** The last offset handed over (rows or not), if any. */
-  get covered(): bigint | undefined {
-    return this.coveredThrough;
-  }
-
-  /** Adds rows in offset order; `through` is the last offset of the Kafka batch they came from. */
-  add(rows: readonly BufferedRow[], through: bigint, now: number): void {
+  add(rows: readonly BufferedRow[], through: bigint, now: number, atEnd: boolean): void {
     for (const row of rows) {
       this.rows.push(row);
       this.bytes += rowBytes(row);
     }
     if (this.rows.length > 0) this.firstRowAt ??= now;
     if (this.coveredThrough === undefined || through > this.coveredThrough) this.coveredThrough = through;
+    // The end of a backlog: no more rows are coming right now, so waiting for the interval would only delay
+    // the last ones. A consumer that keeps up stays at the end and batches by the interval as usual.
+    if (atEnd && this.behind) {
+      this.caughtUp = true;
+      this.behind = false;
+    }
   }
 
-  /** Why the buffer should be flushed now, or undefined. */
-  due(now: number): FlushTrigger | undefined {
+  due(now: number): CutTrigger | undefined {
     if (this.rows.length >= this.limits.maxRows) return 'rows';
     if (this.bytes >= this.limits.maxBytes) return 'bytes';
     const dueAt = this.dueAt();
     if (dueAt !== undefined && now >= dueAt) return 'interval';
-    return undefined;
+    return this.caughtUp && this.rows.length > 0 ? 'caught_up' : undefined;
   }
 
   /**
@@ -102,17 +97,14 @@ export class PartitionBuffer {
     return (Math.floor(this.firstRowAt / interval) + 1) * interval;
   }
 
-  /** True when offsets were handed over since the last cut (with or without rows). */
   hasPending(): boolean {
     return this.rows.length > 0 || this.coveredThrough !== undefined;
   }
 
-  /**
-   * Takes the oldest rows up to the limits. The rest stays buffered (and keeps its age: it is due at once).
-   * Returns undefined when nothing was handed over since the last cut.
-   */
-  cut(trigger: FlushTrigger, now: number): CutBatch | undefined {
+  /** Takes the oldest rows up to the limits. The rest stays buffered (and keeps its age: it is due at once). */
+  cut(trigger: CutTrigger, now: number): CutBatch<BufferedRow> | undefined {
     if (this.coveredThrough === undefined) return undefined;
+    if (trigger === 'rows' || trigger === 'bytes' || trigger === 'memory') this.behind = true;
     let count = 0;
     let bytes = 0;
     while (count < this.rows.length && count < this.limits.maxRows) {
@@ -132,11 +124,18 @@ export class PartitionBuffer {
       coveredThrough = this.coveredThrough;
       this.coveredThrough = undefined;
       this.firstRowAt = undefined;
+      this.caughtUp = false;
     }
-    return { rows, bytes, coveredThrough, trigger };
+    return { items: rows, coveredThrough, trigger };
   }
 
-  /** Forgets everything (the partition was revoked: its records will be read again by the next owner). */
+  restore(batch: CutBatch<BufferedRow>): void {
+    this.rows.unshift(...batch.items);
+    for (const row of batch.items) this.bytes += rowBytes(row);
+    if (this.coveredThrough === undefined || batch.coveredThrough > this.coveredThrough) this.coveredThrough = batch.coveredThrough;
+    if (batch.items.length > 0) this.firstRowAt = 0; // due at once
+  }
+
   clear(): BufferedRow[] {
     const rows = this.rows;
     this.rows = [];
