@@ -55,8 +55,12 @@ export class PartitionWriter<Item extends OffsetItem> {
   private readonly signal: AbortSignal;
   private readonly pausedFor = new Set<PauseReason>();
   private readonly context: WriteContext;
-  private chain: Promise<void>;
-  private pendingBatches = 0;
+  /** Cut batches waiting for the one being written; the write loop takes them in order. */
+  private readonly queue: Array<{ batch: CutBatch<Item>; cutAt: number }> = [];
+  private writing = false;
+  /** The write loop while it runs; it starts after the previous writer of the partition settled. */
+  private loop: Promise<void> | undefined;
+  private readonly predecessor: Promise<void>;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private failed = false;
@@ -68,7 +72,7 @@ export class PartitionWriter<Item extends OffsetItem> {
     this.cutter = o.store.cutter(o.tp);
     this.now = o.now ?? Date.now;
     this.signal = AbortSignal.any([o.signal, this.revoked.signal]);
-    this.chain = (o.after ?? Promise.resolve()).then(
+    this.predecessor = (o.after ?? Promise.resolve()).then(
       () => undefined,
       () => undefined,
     );
@@ -122,17 +126,17 @@ export class PartitionWriter<Item extends OffsetItem> {
       if (!batch) break;
       this.enqueue(batch);
     }
-    await this.chain;
+    await this.idle();
   }
 
   /** The partition is no longer ours: drop the buffer, stop the batch being written at its next retry. */
   revoke(): Promise<void> {
     this.close();
     this.revoked.abort();
-    return this.chain;
+    return this.idle();
   }
 
-  /** Stops timers and forgets the buffer; the pending chain settles on its own. */
+  /** Stops timers and forgets the buffer; the write in flight settles on its own. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -180,11 +184,42 @@ export class PartitionWriter<Item extends OffsetItem> {
     return due && isTimedTrigger(due) && this.pendingBatches > 0 ? undefined : due;
   }
 
+  /** Batches cut and not yet written (the one being written included). */
+  private get pendingBatches(): number {
+    return this.queue.length + (this.writing ? 1 : 0);
+  }
+
+  private idle(): Promise<void> {
+    return this.loop ?? this.predecessor;
+  }
+
   private enqueue(batch: CutBatch<Item>): void {
-    this.pendingBatches++;
     if (batch.items.length > 0) this.o.observer.cut?.(this.o.tp, batch.trigger, batch.items.length);
-    const cutAt = this.now();
-    this.chain = this.chain.then(() => this.write(batch, cutAt));
+    this.queue.push({ batch, cutAt: this.now() });
+    this.loop ??= this.writeQueued();
+  }
+
+  /** Writes the queued batches one after another, in offset order. */
+  private async writeQueued(): Promise<void> {
+    await this.predecessor;
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      this.writing = true;
+      await this.write(next.batch, next.cutAt);
+    }
+    this.loop = undefined;
+  }
+
+  /**
+   * The store made only part of a batch durable: the rest, and every batch cut after it, go back to the cutter
+   * (in order) to be cut again.
+   */
+  private putBack(batch: CutBatch<Item>, durableThrough: bigint): void {
+    const later = this.queue.splice(0);
+    const rest = [batch, ...later.map((queued) => queued.batch)].flatMap((b) => b.items.filter((item) => item.offset > durableThrough));
+    const coveredThrough = later.reduce((max, queued) => (queued.batch.coveredThrough > max ? queued.batch.coveredThrough : max), batch.coveredThrough);
+    this.cutter.restore({ items: rest, coveredThrough, trigger: batch.trigger });
+    // The later batches' items were held all along; the rest of this one is held again (see write's finally).
+    this.hold(this.memoryOf(batch.items.filter((item) => item.offset > durableThrough)));
   }
 
   private async write(batch: CutBatch<Item>, cutAt: number): Promise<void> {
@@ -204,9 +239,8 @@ export class PartitionWriter<Item extends OffsetItem> {
         const durableThrough = await store.write(tp, { ...batch, items }, this.context);
         if (typeof durableThrough === 'bigint' && durableThrough < batch.coveredThrough) {
           through = durableThrough;
-          const rest = items.filter((item) => item.offset > durableThrough);
-          this.cutter.restore({ ...batch, items: rest });
-          this.hold(this.memoryOf(rest));
+          items = items.filter((item) => item.offset <= durableThrough);
+          this.putBack(batch, durableThrough);
         }
       }
       this.offsets.durable(through);
@@ -225,7 +259,7 @@ export class PartitionWriter<Item extends OffsetItem> {
       this.pauseFor('retry');
       this.o.logger.error({ ...tp, err: error }, 'partition stopped by an unexpected error');
     } finally {
-      this.pendingBatches--;
+      this.writing = false;
       this.hold(-this.memoryOf(batch.items));
       this.schedule();
     }

@@ -228,12 +228,12 @@ describe('sink engine', () => {
     expect(h.events.at(-1)).toBe('resume');
   });
 
-  it('cuts again what a store made durable only in part, first', async () => {
+  it('cuts again what a store made durable only in part, and the batches cut after it, in order', async () => {
     const h = harness();
     h.controls.shortThrough = 5n;
-    await h.fetch(0, 9);
-    await vi.waitFor(() => expect(h.commits).toEqual(['6', '10']));
-    expect(h.writes).toEqual([range(0, 5), range(6, 9)]);
+    await h.fetch(0, 19); // two batches cut at once: [0-9] written short, [10-19] waiting
+    await vi.waitFor(() => expect(h.commits).toEqual(['6', '16', '20']));
+    expect(h.writes).toEqual([range(0, 5), range(6, 15), range(16, 19)]);
   });
 
   it('stops a partition on an unexpected error instead of skipping its batch', async () => {

@@ -2,7 +2,7 @@
 // explicit offsets) so it reads its topics again; for the sink optionally also the warehouse progress (--rebuild).
 import { loadConfig, runService } from '@ckt/config';
 import { createKafka, kafkaSchema } from '@ckt/kafka';
-import { createCommandLogger } from '@ckt/logging';
+import { createCommandLogger, loggingSchema } from '@ckt/logging';
 import { NoBrokerError, replayBroker } from './broker.ts';
 import { parseReplayArgs, ReplayArgsError, REPLAY_USAGE } from './plan.ts';
 import { forgetSinkProgress } from './rebuild.ts';
@@ -48,7 +48,8 @@ runService('replay', async () => {
     if (error instanceof NoBrokerError) fail(EXIT_REFUSED, error.message);
     throw error;
   }
-  const logger = createCommandLogger('replay', { LOG_LEVEL: 'warn' });
+  // Errors only: a broker that just started answers "not the coordinator" for a moment, and kafkajs retries that.
+  const logger = createCommandLogger('replay', { LOG_LEVEL: process.env.LOG_LEVEL ? loadConfig(loggingSchema).LOG_LEVEL : 'error' });
   let refused: string | undefined;
   try {
     const kafka = createKafka(loadConfig(kafkaSchema, { ...process.env, KAFKA_BROKERS: broker.brokers.join(',') }), logger);

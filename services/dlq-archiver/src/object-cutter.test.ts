@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeObjectLength, type PendingRecord } from './batch-cut.ts';
+import { completeObjectLength, type PendingRecord } from './object-cutter.ts';
 
 const record = (offset: number, bytes = 10, slot = '2025-03-27/20'): PendingRecord => ({
   offset: BigInt(offset),
