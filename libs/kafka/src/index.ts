@@ -26,7 +26,6 @@ export { BatchOutbox, type TopicMessages, type OutboxOptions } from './outbox.ts
 export { createOutboxHandler, type OutboxHandlerOptions } from './outbox-handler.ts';
 export { murmur2, murmur2Text, keyPartition, Murmur2Partitioner } from './partitioning.ts';
 export { createStageMetrics, recordBatch, type StageMetrics } from './stage-metrics.ts';
-export { startStageService, type StageService, type StageServiceOptions } from './stage-service.ts';
 export { ensureTopics, ensureServiceTopics, type TopicSpec } from './provisioning.ts';
 export { topicIdsOf } from './topic-ids.ts';
 export { createBrokerProbe, type BrokerProbe } from './broker-probe.ts';

@@ -1,9 +1,10 @@
 import { Gauge, type Registry } from 'prom-client';
 import { openObjectStore, type ObjectStore } from '@ckt/archive';
-import { createKafka, ensureServiceTopics, startLagMonitor, topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
-import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
-import { createPartitionedSink } from '@ckt/partitioned-sink';
+import { topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
+import type { Logger } from '@ckt/logging';
+import type { HealthServer, ShutdownStep } from '@ckt/observability';
+import { createPartitionedSink, type PartitionedSink } from '@ckt/partitioned-sink';
+import { startService } from '@ckt/service';
 import { createArchiveMetrics } from './archive-metrics.ts';
 import { createArchiveStore, type StoredObject } from './archive-store.ts';
 import { groupIdOf, type ArchiverConfig } from './config.ts';
@@ -26,7 +27,7 @@ export interface Archiver {
   readonly health: HealthServer;
   readonly groupId: string;
   /** Joined the group and the object store answers. */
-  isReady(): boolean;
+  isReady(): Promise<boolean>;
   /** The shutdown steps, in order, for handleShutdown. */
   readonly shutdownSteps: ShutdownStep[];
   /** Runs the shutdown steps. */
@@ -40,39 +41,62 @@ export interface Archiver {
  */
 export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps = {}): Promise<Archiver> {
   const name = config.ARCHIVE_SERVICE_NAME;
-  const logger = deps.logger ?? createLogger(name, config);
-  const registry = deps.registry ?? createMetricsRegistry(name);
-  const kafka = deps.kafka ?? createKafka(config, logger, `${config.KAFKA_CLIENT_ID}-${name}`);
   const store = deps.store ?? openObjectStore(config);
   const topic = config.ARCHIVE_TOPIC;
   const groupId = groupIdOf(config);
-  const sink = createPartitionedSink({
-    store: createArchiveStore({
-      store,
-      limits: { maxRecords: config.ARCHIVE_MAX_RECORDS, maxBytes: config.ARCHIVE_MAX_BYTES },
-      maxAgeMs: config.ARCHIVE_MAX_AGE_MS,
-      topicId: async (t) => (await topicIdsOf(kafka, [t])).get(t) ?? '',
-      metrics: createArchiveMetrics(registry),
-      logger,
-      afterStore: deps.afterStore,
-    }),
-    consumer: {
-      kafka,
-      groupId,
-      topics: [topic],
-      registry,
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      partitionsConsumedConcurrently: config.ARCHIVE_PARTITIONS_CONCURRENTLY,
-      maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-      // Upper bound on what a fetch adds to the buffer beyond one object.
-      maxBytesPerPartition: Math.min(config.ARCHIVE_MAX_BYTES, 8 * 1024 * 1024),
+  let runner: ConsumerRunner | undefined;
+  const service = await startService({
+    name,
+    settings: config,
+    topics: [topic],
+    producer: false,
+    clientId: `${config.KAFKA_CLIENT_ID}-${name}`,
+    logger: deps.logger,
+    registry: deps.registry,
+    kafka: deps.kafka,
+    build({ kafka, registry, logger }) {
+      const sink = createPartitionedSink({
+        store: createArchiveStore({
+          store,
+          limits: { maxRecords: config.ARCHIVE_MAX_RECORDS, maxBytes: config.ARCHIVE_MAX_BYTES },
+          maxAgeMs: config.ARCHIVE_MAX_AGE_MS,
+          topicId: async (t) => (await topicIdsOf(kafka, [t])).get(t) ?? '',
+          metrics: createArchiveMetrics(registry),
+          logger,
+          afterStore: deps.afterStore,
+        }),
+        consumer: {
+          kafka,
+          groupId,
+          topics: [topic],
+          registry,
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          partitionsConsumedConcurrently: config.ARCHIVE_PARTITIONS_CONCURRENTLY,
+          maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+          // Upper bound on what a fetch adds to the buffer beyond one object.
+          maxBytesPerPartition: Math.min(config.ARCHIVE_MAX_BYTES, 8 * 1024 * 1024),
+        },
+        backoff: { initialMs: config.ARCHIVE_RETRY_INITIAL_MS, maxMs: config.ARCHIVE_RETRY_MAX_MS },
+        drainTimeoutMs: config.ARCHIVE_FLUSH_ON_STOP_MS,
+        logger,
+      });
+      runner = sink.runner;
+      bufferGauges(registry, sink);
+      logger.info({ topic, groupId, archive: store.location }, 'archiver starting');
+      return {
+        // archive_writes: no partition is retrying a failed store or stopped on an object holding other records.
+        readiness: { kafka: sink.runner.isReady, archive_writes: () => !sink.retrying() && sink.healthy() },
+        start: () => sink.start(),
+        shutdownSteps: [...sink.shutdownSteps, { name: 'close object store', run: () => store.close() }],
+        lag: { groupId, topics: [topic] },
+      };
     },
-    backoff: { initialMs: config.ARCHIVE_RETRY_INITIAL_MS, maxMs: config.ARCHIVE_RETRY_MAX_MS },
-    drainTimeoutMs: config.ARCHIVE_FLUSH_ON_STOP_MS,
-    logger,
   });
-  const { runner } = sink;
+  return { store, runner: runner as ConsumerRunner, health: service.health, groupId, isReady: service.isReady, shutdownSteps: service.shutdownSteps, stop: service.stop };
+}
 
+/** What each partition holds that is not yet in a stored object. */
+function bufferGauges(registry: Registry, sink: Pick<PartitionedSink, 'partitions'>): void {
   new Gauge({
     name: 'archive_buffered_records',
     help: 'Records consumed but not yet in a stored object (uncommitted)',
@@ -94,33 +118,4 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
       for (const p of sink.partitions()) this.set({ topic: p.topic, partition: String(p.partition) }, p.oldestAt === undefined ? 0 : Math.max(0, now - p.oldestAt) / 1000);
     },
   });
-
-  // archive_writes: no partition is retrying a failed store or stopped on an object that holds other records.
-  const writesWork = () => !sink.retrying() && sink.healthy();
-  const lag = startLagMonitor(kafka, { groupId, topics: [topic], registry, logger, intervalMs: config.LAG_POLL_MS });
-  const health = await startHealthServer({
-    port: config.METRICS_PORT,
-    host: config.METRICS_HOST,
-    registry,
-    readiness: { kafka: () => runner.isReady(), archive_writes: writesWork },
-  });
-
-  const shutdownSteps: ShutdownStep[] = [
-    ...sink.shutdownSteps,
-    { name: 'stop lag monitor', run: () => lag.stop() },
-    { name: 'close object store', run: () => store.close() },
-    { name: 'close health server', run: () => health.close() },
-  ];
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopped ??= runShutdownSteps(shutdownSteps, logger));
-
-  logger.info({ topic, groupId, archive: store.location }, 'archiver starting');
-  try {
-    await ensureServiceTopics(kafka, [topic], config, logger);
-    await sink.start();
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { store, runner, health, groupId, isReady: () => runner.isReady() && writesWork(), shutdownSteps, stop };
 }

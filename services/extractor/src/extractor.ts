@@ -1,16 +1,8 @@
 import type { Registry } from 'prom-client';
 import { FAMILIES, EXTRACTED_TABLES, familyTopic, tableTopic, type TopicNames } from '@ckt/domain';
-import {
-  createOutboxHandler,
-  startStageService,
-  topicNames,
-  type BatchHandler,
-  type Publisher,
-  type StageMetrics,
-  type StageService,
-} from '@ckt/kafka';
+import { createOutboxHandler, topicNames, type BatchHandler, type Publisher, type StageMetrics } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry } from '@ckt/observability';
+import { startStageService, type StageService } from '@ckt/service';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
 import type { ExtractorConfig } from './config.ts';
 import { EXTRACTOR_STAGE, extractBatch } from './extract-batch.ts';
@@ -55,7 +47,6 @@ export function createExtractorHandler(deps: {
  */
 export async function startExtractor(config: ExtractorConfig, deps: ExtractorDeps = {}): Promise<ExtractorService> {
   const logger = deps.logger ?? createLogger(EXTRACTOR_SERVICE, config);
-  const registry = deps.registry ?? createMetricsRegistry(EXTRACTOR_SERVICE);
   const names = topicNames(config);
   const sources = FAMILIES.map((family) => familyTopic(names, family));
   const codec = deps.codec ?? createRowCodec(rowCodecOptions(config));
@@ -69,6 +60,7 @@ export async function startExtractor(config: ExtractorConfig, deps: ExtractorDep
   logger.info({ schemaIds: Object.fromEntries(schemaIds) }, 'row schemas registered');
 
   const service = await startStageService({
+    name: EXTRACTOR_SERVICE,
     settings: config,
     groupId: config.EXTRACTOR_GROUP_ID,
     sources,
@@ -76,7 +68,7 @@ export async function startExtractor(config: ExtractorConfig, deps: ExtractorDep
     names,
     partitionsConcurrently: config.EXTRACTOR_PARTITIONS_CONCURRENTLY,
     logger,
-    registry,
+    registry: deps.registry,
     createHandler: ({ publisher, metrics }) =>
       createExtractorHandler({ publisher, names, emailPepper: config.EXTRACTOR_EMAIL_PEPPER, encode: codec.encode, metrics, logger }),
   });

@@ -8,6 +8,6 @@ runService(SERVICE, async () => {
   const config = loadBridgeConfig();
   const logger = createLogger(SERVICE, config);
   const bridge = await startBridge(config, { logger });
-  handleShutdown(logger, [{ name: 'stop bridge (finish requests, flush producer)', run: () => bridge.stop() }]);
+  handleShutdown(logger, bridge.shutdownSteps);
   logger.info({ mode: config.BRIDGE_MODE, ingest: bridge.url, health: bridge.healthUrl }, 'producer bridge started');
 });

@@ -1,8 +1,8 @@
 import type { Registry } from 'prom-client';
 import { FAMILIES, familyTopic, type TopicNames } from '@ckt/domain';
-import { createOutboxHandler, startStageService, topicNames, type BatchHandler, type Publisher, type StageMetrics, type StageService } from '@ckt/kafka';
+import { createOutboxHandler, topicNames, type BatchHandler, type Publisher, type StageMetrics } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry } from '@ckt/observability';
+import { startStageService, type StageService } from '@ckt/service';
 import type { RouterConfig } from './config.ts';
 import { ROUTER_STAGE, routeBatch } from './route-batch.ts';
 
@@ -26,6 +26,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
   const logger = deps.logger ?? createLogger(ROUTER_SERVICE, config);
   const names = topicNames(config);
   const service = await startStageService({
+    name: ROUTER_SERVICE,
     settings: config,
     groupId: config.ROUTER_GROUP_ID,
     sources: [names.raw],
@@ -33,7 +34,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     names,
     partitionsConcurrently: config.ROUTER_PARTITIONS_CONCURRENTLY,
     logger,
-    registry: deps.registry ?? createMetricsRegistry(ROUTER_SERVICE),
+    registry: deps.registry,
     createHandler: ({ publisher, metrics }) => createRouterHandler({ publisher, names, metrics, logger }),
   });
   logger.info({ source: names.raw, groupId: config.ROUTER_GROUP_ID, healthPort: service.health.port }, 'router started');

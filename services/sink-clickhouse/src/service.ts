@@ -1,20 +1,12 @@
 import type { Registry } from 'prom-client';
 import { tableTopic } from '@ckt/domain';
-import {
-  createDeadLetterPublisher,
-  createKafka,
-  createPublisher,
-  ensureServiceTopics,
-  startLagMonitor,
-  topicIdsOf,
-  topicNames,
-  type LagMonitor,
-} from '@ckt/kafka';
+import { createDeadLetterPublisher, topicIdsOf, topicNames } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ShutdownStep } from '@ckt/observability';
+import type { HealthServer, ShutdownStep } from '@ckt/observability';
 import { createPartitionedSink } from '@ckt/partitioned-sink';
 import { retry, RetryStoppedError, type BackoffOptions } from '@ckt/resilience';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
+import { startService } from '@ckt/service';
 import {
   describeWarehouseError,
   migrate,
@@ -49,8 +41,8 @@ export interface SinkService {
   readonly migrations: MigrationResult;
   /** `POST` SQL here for read-only rows as JSON lines (undefined when the route is off). */
   readonly queryUrl: string | undefined;
-  isReady(): boolean;
-  /** In order: drain buffers (write + commit), consumer, lag monitor, producer, health server, warehouse. */
+  isReady(): Promise<boolean>;
+  /** In order: drain buffers (write + commit), consumer, retries, query session, warehouse, lag monitor, producer, health server. */
   readonly shutdownSteps: ShutdownStep[];
   stop(): Promise<void>;
 }
@@ -62,111 +54,105 @@ export interface SinkService {
  */
 export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promise<SinkService> {
   const logger = deps.logger ?? createLogger(SINK_SERVICE, config);
-  const registry = deps.registry ?? createMetricsRegistry(SINK_SERVICE);
   const names = topicNames(config);
   const tables = config.SINK_TABLES.map((table) => ({ table, topic: tableTopic(names, table) }));
   const topics = tables.map((t) => t.topic);
   const backoff = { initialMs: config.SINK_RETRY_INITIAL_MS, maxMs: Math.max(config.SINK_RETRY_INITIAL_MS, config.SINK_RETRY_MAX_MS) };
 
   const warehouse = deps.warehouse ?? (await openWarehouse(config));
-  const steps: ShutdownStep[] = [];
-  const stop = once(() => runShutdownSteps(steps, logger));
-  steps.push({ name: 'warehouse', run: () => (deps.warehouse ? Promise.resolve() : warehouse.close()) });
-
+  const closeWarehouse = once(() => (deps.warehouse ? Promise.resolve() : warehouse.close()));
   try {
     // The schema first: an unreachable server is waited for (with a bounded number of attempts).
     const migrations = await migrateWithRetries(warehouse, logger, backoff);
     logger.info({ applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length, warehouse: warehouse.target, location: warehouse.location }, 'warehouse schema up to date');
-
     const codec = deps.decode ? undefined : createRowCodec(rowCodecOptions(config, SINK_SERVICE));
     const decode = deps.decode ?? (codec as RowCodec).decodeRow;
-    const kafka = createKafka(config, logger);
-    const publisher = createPublisher(kafka, config);
-    const deadLetters = createDeadLetterPublisher(publisher, { topic: names.dlq, service: SINK_SERVICE });
-    const metrics = createSinkMetrics(registry);
-    const tableOf = new Map(tables.map((t) => [t.topic, t.table]));
-    const sink = createPartitionedSink({
-      store: createClickHouseStore({
-        tables,
-        warehouse,
-        decode,
-        writerType: codec?.writerType,
-        deadLetters,
-        topicId: async (topic) => (await topicIdsOf(kafka, [topic])).get(topic) ?? '',
-        limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
-        tableInsertConcurrency: config.SINK_TABLE_INSERT_CONCURRENCY,
-        metrics,
-        logger,
-      }),
-      consumer: {
-        kafka,
-        groupId: config.SINK_GROUP_ID,
-        topics,
-        registry,
-        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-        partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
-        // Paused partitions (backpressure, memory, retries) are fetched again only on the next fetch: a short
-        // wait lets a fully paused consumer resume within ~200 ms instead of a second.
-        maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-      },
-      backoff,
-      maxBufferedBytes: config.SINK_MAX_BUFFERED_BYTES,
-      drainTimeoutMs: config.SINK_DRAIN_TIMEOUT_MS,
-      observer: sinkObserver((topic) => tableOf.get(topic) ?? topic, metrics),
-      logger,
-    });
-    const { runner } = sink;
+    let queryServer: QueryServer | undefined;
 
-    const routeOn = config.SINK_QUERY_ROUTE === 'on' || (config.SINK_QUERY_ROUTE === 'auto' && warehouse.target === 'chdb');
-    const queryServer = routeOn ? await startQueryRoute(config, logger, registry) : undefined;
-    let warehouseUp = true;
-    let lastPing = 0;
-    const warehouseReady = async () => {
-      if (Date.now() - lastPing > 2000) {
-        lastPing = Date.now();
-        warehouseUp = await warehouse.ping();
-      }
-      return warehouseUp;
-    };
-    const health = await startHealthServer({
-      port: config.METRICS_PORT,
-      host: config.METRICS_HOST,
-      registry,
-      readiness: { consumer: runner.isReady, producer: publisher.isConnected, warehouse: warehouseReady, partitions: sink.healthy },
+    const service = await startService({
+      name: SINK_SERVICE,
+      settings: config,
+      topics: [...topics, names.dlq],
+      names,
+      logger,
+      registry: deps.registry,
+      async build({ kafka, publisher, registry }) {
+        const metrics = createSinkMetrics(registry);
+        const tableOf = new Map(tables.map((t) => [t.topic, t.table]));
+        const sink = createPartitionedSink({
+          store: createClickHouseStore({
+            tables,
+            warehouse,
+            decode,
+            writerType: codec?.writerType,
+            deadLetters: createDeadLetterPublisher(publisher, { topic: names.dlq, service: SINK_SERVICE }),
+            topicId: async (topic) => (await topicIdsOf(kafka, [topic])).get(topic) ?? '',
+            limits: { maxRows: config.SINK_FLUSH_ROWS, maxBytes: config.SINK_FLUSH_BYTES, maxAgeMs: config.SINK_FLUSH_INTERVAL_MS },
+            tableInsertConcurrency: config.SINK_TABLE_INSERT_CONCURRENCY,
+            metrics,
+            logger,
+          }),
+          consumer: {
+            kafka,
+            groupId: config.SINK_GROUP_ID,
+            topics,
+            registry,
+            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            partitionsConsumedConcurrently: config.SINK_PARTITIONS_CONCURRENTLY,
+            // Paused partitions (backpressure, memory, retries) are fetched again only on the next fetch: a short
+            // wait lets a fully paused consumer resume within ~200 ms instead of a second.
+            maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+          },
+          backoff,
+          maxBufferedBytes: config.SINK_MAX_BUFFERED_BYTES,
+          drainTimeoutMs: config.SINK_DRAIN_TIMEOUT_MS,
+          observer: sinkObserver((topic) => tableOf.get(topic) ?? topic, metrics),
+          logger,
+        });
+        const routeOn = config.SINK_QUERY_ROUTE === 'on' || (config.SINK_QUERY_ROUTE === 'auto' && warehouse.target === 'chdb');
+        queryServer = routeOn ? await startQueryRoute(config, logger, registry) : undefined;
+        const queryUrl = queryServer?.url;
+        return {
+          readiness: { consumer: sink.runner.isReady, producer: publisher.isConnected, warehouse: pingEvery(2000, () => warehouse.ping()), partitions: sink.healthy },
+          async start() {
+            if (queryUrl && warehouse.target === 'chdb') writeWarehouseOwner(warehouse.location, { pid: process.pid, queryUrl, startedAt: new Date().toISOString() });
+            await sink.start();
+          },
+          shutdownSteps: [
+            ...sink.shutdownSteps,
+            {
+              name: 'query session',
+              run: async () => {
+                if (warehouse.target === 'chdb') removeWarehouseOwner(warehouse.location);
+                await queryServer?.close();
+              },
+            },
+            { name: 'warehouse', run: closeWarehouse },
+          ],
+          lag: { groupId: config.SINK_GROUP_ID, topics },
+        };
+      },
     });
     const queryUrl = queryServer?.url;
-    if (queryUrl && warehouse.target === 'chdb') {
-      writeWarehouseOwner(warehouse.location, { pid: process.pid, queryUrl, startedAt: new Date().toISOString() });
-    }
-
-    const started: { lag?: LagMonitor } = {};
-    // Unshift: these run before the warehouse is closed, in this order.
-    steps.unshift(
-      ...sink.shutdownSteps,
-      { name: 'lag monitor', run: async () => started.lag?.stop() },
-      { name: 'producer', run: () => publisher.disconnect() },
-      { name: 'health server', run: () => health.close() },
-      {
-        name: 'query session',
-        run: async () => {
-          if (warehouse.target === 'chdb') removeWarehouseOwner(warehouse.location);
-          await queryServer?.close();
-        },
-      },
-    );
-
-    await ensureServiceTopics(kafka, [...topics, names.dlq], config, logger, names);
-    await publisher.connect();
-    await sink.start();
-    started.lag = startLagMonitor(kafka, { groupId: config.SINK_GROUP_ID, topics, registry, logger, intervalMs: config.LAG_POLL_MS });
-    logger.info({ topics, groupId: config.SINK_GROUP_ID, healthPort: health.port, queryUrl }, 'sink started');
-
-    const isReady = () => runner.isReady() && publisher.isConnected() && warehouseUp && sink.healthy();
-    return { health, registry, warehouse, migrations, queryUrl, isReady, shutdownSteps: steps, stop };
+    logger.info({ topics, groupId: config.SINK_GROUP_ID, healthPort: service.health.port, queryUrl }, 'sink started');
+    return { health: service.health, registry: service.context.registry, warehouse, migrations, queryUrl, isReady: service.isReady, shutdownSteps: service.shutdownSteps, stop: service.stop };
   } catch (error) {
-    await stop();
+    await closeWarehouse();
     throw error;
   }
+}
+
+/** A readiness check that asks at most every `ms` and answers the last outcome in between. */
+function pingEvery(ms: number, ping: () => Promise<boolean>): () => Promise<boolean> {
+  let up = true;
+  let last = 0;
+  return async () => {
+    if (Date.now() - last > ms) {
+      last = Date.now();
+      up = await ping();
+    }
+    return up;
+  };
 }
 
 /** The read-only query route on its own listener; off loopback only with a token. */
