@@ -230,7 +230,7 @@ export class PartitionWriter<Item extends OffsetItem> {
       if (this.closed || this.failed || this.signal.aborted) return;
       let items = batch.items;
       if (items.length > 0 && store.watermark) {
-        const unwritten = this.offsets.unwritten(items, await this.retry('read_progress', () => (store.watermark as NonNullable<typeof store.watermark>)(tp)));
+        const unwritten = this.offsets.unwritten(items, await this.retry('read_progress', () => this.watermark()));
         if (unwritten.skipped > 0) observer.skipped?.(tp, unwritten.skipped);
         items = unwritten.items;
       }
@@ -285,11 +285,15 @@ export class PartitionWriter<Item extends OffsetItem> {
   }
 
   private memoryOf(items: readonly Item[]): number {
-    const of = this.o.store.memoryOf;
-    if (!of) return 0;
+    const { store } = this.o;
+    if (!store.memoryOf) return 0;
     let bytes = 0;
-    for (const item of items) bytes += of(item);
+    for (const item of items) bytes += store.memoryOf(item);
     return bytes;
+  }
+
+  private async watermark(): Promise<bigint | undefined> {
+    return this.o.store.watermark ? this.o.store.watermark(this.o.tp) : undefined;
   }
 
   private hold(delta: number): void {

@@ -5,7 +5,7 @@ import type { KafkaMessage } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createSinkEngine, type SinkEngine } from '@ckt/partitioned-sink';
 import { createArchiveMetrics } from './archive-metrics.ts';
-import { createArchiveStore, type ArchiveStoreOptions } from './archive-store.ts';
+import { ArchiveStore, type ArchiveStoreOptions } from './archive-store.ts';
 
 const logger = createLogger('archive-store-test', { LOG_LEVEL: 'silent' });
 const TP = { topic: 'checkout.dlq', partition: 4 };
@@ -49,7 +49,7 @@ function harness(store: ObjectStore & { objects: Map<string, Buffer> } = createM
   };
   const engine = createSinkEngine(
     {
-      store: createArchiveStore({
+      store: new ArchiveStore({
         store: recording,
         limits: { maxRecords: 10, maxBytes: 1_000_000 },
         maxAgeMs: 1000,

@@ -10,6 +10,7 @@ import {
   type ObjectStore,
 } from '@ckt/archive';
 import type { Logger } from '@ckt/logging';
+import type { KafkaMessage } from '@ckt/kafka';
 import type { CutBatch, SinkStore, TopicPartition, WriteContext } from '@ckt/partitioned-sink';
 import { reasonLabel, type ArchiveMetrics } from './archive-metrics.ts';
 import { ObjectCutter, type ObjectLimits, type PendingRecord } from './object-cutter.ts';
@@ -46,56 +47,113 @@ const keyOf = ({ topic, partition }: TopicPartition) => `${topic}\u0000${partiti
  * commit, a rebalance, a replay of the group) and, if there is one, ends this object at the same offset: same
  * records, deterministic gzip, the same bytes, so the write-once store takes it as a retry.
  */
-export function createArchiveStore(options: ArchiveStoreOptions): SinkStore<PendingRecord> {
-  const { store, metrics, logger } = options;
-  const now = options.now ?? Date.now;
-  const cutters = new Map<string, ObjectCutter>();
+export class ArchiveStore implements SinkStore<PendingRecord> {
+  private readonly now: () => number;
+  private readonly cutters = new Map<string, ObjectCutter>();
   /** Per topic, the incarnation read since the last assignment (a re-created topic starts its offsets over). */
-  const topicIds = new Map<string, Promise<string>>();
+  private readonly topicIds = new Map<string, Promise<string>>();
   /** Per partition, the start offset of the last object whose key held other bytes. */
-  const conflictAt = new Map<string, bigint>();
+  private readonly conflictAt = new Map<string, bigint>();
 
-  function topicId(topic: string): Promise<string> {
-    let reading = topicIds.get(topic);
+  constructor(private readonly o: ArchiveStoreOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  async prepare(tp: TopicPartition, messages: KafkaMessage[]): Promise<PendingRecord[]> {
+    const arrivedAt = this.now();
+    return messages.map((message) => {
+      const line = toArchiveLine(tp.topic, tp.partition, message);
+      const text = serialiseLine(line);
+      const slot = hourSlotOfIso(line.timestamp);
+      return { offset: BigInt(message.offset), slot: `${slot.date}/${slot.hour}`, text, bytes: Buffer.byteLength(text), arrivedAt, reason: reasonLabel(message.headers) };
+    });
+  }
+
+  cutter(tp: TopicPartition): ObjectCutter {
+    const cutter = new ObjectCutter(this.o.limits, this.o.maxAgeMs);
+    this.cutters.set(keyOf(tp), cutter);
+    return cutter;
+  }
+
+  /** Stores the batch as one object, or the part an earlier attempt stored under its start offset. */
+  write(tp: TopicPartition, batch: CutBatch<PendingRecord>, ctx: WriteContext): Promise<bigint | void> {
+    return ctx.retry(
+      'upload',
+      async () => {
+        try {
+          return await this.writeOnce(tp, batch.items, ctx.signal);
+        } catch (error) {
+          if (!(error instanceof ForeignObjectError)) this.o.metrics.uploadFailures.inc({ topic: tp.topic });
+          throw error;
+        }
+      },
+      (error) => !(error instanceof ForeignObjectError),
+    );
+  }
+
+  assigned(): void {
+    this.topicIds.clear();
+  }
+
+  private async writeOnce(tp: TopicPartition, records: PendingRecord[], signal: AbortSignal): Promise<bigint | void> {
+    const first = records[0] as PendingRecord;
+    const last = records.at(-1) as PendingRecord;
+    const key = await this.keyAt(tp, first);
+    const end = await this.storedEnd(key);
+    if (end === undefined || end < first.offset || end === last.offset) return this.put(tp, key, records, signal);
+    this.o.metrics.adopted.inc({ topic: tp.topic });
+    this.o.logger.info({ key, endOffset: String(end) }, 'object already stored by an earlier attempt; rewriting it with the same end offset');
+    if (end < last.offset) {
+      await this.put(tp, key, records.filter((r) => r.offset <= end), signal);
+      return end;
+    }
+    // It ends past this batch: wait for the records up to its end (a revoked writer adopts nothing).
+    if (!signal.aborted) this.cutters.get(keyOf(tp))?.adopt(end);
+    return first.offset - 1n;
+  }
+
+  private topicId(topic: string): Promise<string> {
+    let reading = this.topicIds.get(topic);
     if (!reading) {
-      const read = options.topicId(topic);
+      const read = this.o.topicId(topic);
       // A failed read is tried again by the next caller (the write is retried with backoff).
       read.catch(() => {
-        if (topicIds.get(topic) === read) topicIds.delete(topic);
+        if (this.topicIds.get(topic) === read) this.topicIds.delete(topic);
       });
-      topicIds.set(topic, (reading = read));
+      this.topicIds.set(topic, (reading = read));
     }
     return reading;
   }
 
-  async function keyAt(tp: TopicPartition, record: PendingRecord): Promise<string> {
+  private async keyAt(tp: TopicPartition, record: PendingRecord): Promise<string> {
     const [date = '', hour = ''] = record.slot.split('/');
-    const id = await topicId(tp.topic);
+    const id = await this.topicId(tp.topic);
     return objectKey({ ...tp, startOffset: record.offset.toString(), date, hour, ...(id ? { topicId: id } : {}) });
   }
 
   /** The last offset of an object an earlier attempt stored under this key, if there is a readable one. */
-  async function storedEnd(key: string): Promise<bigint | undefined> {
-    const body = await store.get(key);
+  private async storedEnd(key: string): Promise<bigint | undefined> {
+    const body = await this.o.store.get(key);
     if (!body) return undefined;
     try {
       const end = decodeArchiveObject(body).at(-1)?.offset;
       return end === undefined ? undefined : BigInt(end);
     } catch (error) {
-      logger.warn({ key, err: error }, 'stored object is unreadable; it will be replaced');
+      this.o.logger.warn({ key, err: error }, 'stored object is unreadable; it will be replaced');
       return undefined;
     }
   }
 
   /** Stores `records` as one object; a key that holds other bytes throws ObjectConflictError (see `conflicted`). */
-  async function put(tp: TopicPartition, key: string, records: PendingRecord[], signal: AbortSignal): Promise<void> {
+  private async put(tp: TopicPartition, key: string, records: PendingRecord[], signal: AbortSignal): Promise<void> {
+    const { metrics } = this.o;
     const first = records[0] as PendingRecord;
     const body = await gzipDeterministicAsync(Buffer.from(records.map((r) => r.text).join(''), 'utf8'));
     const timer = metrics.uploadSeconds.startTimer({ topic: tp.topic });
     try {
-      await store.put(key, body, { contentType: OBJECT_CONTENT_TYPE, signal });
+      await this.o.store.put(key, body, { contentType: OBJECT_CONTENT_TYPE, signal });
     } catch (error) {
-      if (error instanceof ObjectConflictError) conflicted(tp, key, first.offset);
+      if (error instanceof ObjectConflictError) this.conflicted(tp, key, first.offset);
       throw error;
     }
     timer();
@@ -104,8 +162,8 @@ export function createArchiveStore(options: ArchiveStoreOptions): SinkStore<Pend
     metrics.objectRecords.observe({ topic: tp.topic }, records.length);
     for (const r of records) metrics.records.inc({ topic: tp.topic, reason: r.reason });
     const stored = { key, startOffset: first.offset.toString(), endOffset: (records.at(-1) as PendingRecord).offset.toString(), records: records.length, bytes: body.length };
-    logger.debug(stored, 'stored archive object');
-    await options.afterStore?.(stored, signal);
+    this.o.logger.debug(stored, 'stored archive object');
+    await this.o.afterStore?.(stored, signal);
   }
 
   /**
@@ -113,64 +171,14 @@ export function createArchiveStore(options: ArchiveStoreOptions): SinkStore<Pend
    * boundary), or the same offsets held other records before (the topic was re-created): then the object after
    * adopting still differs, and the partition stops here, loudly, until an operator looks (never overwritten).
    */
-  function conflicted(tp: TopicPartition, key: string, startOffset: bigint): void {
-    metrics.conflicts.inc({ topic: tp.topic });
-    const again = conflictAt.get(keyOf(tp)) === startOffset;
-    conflictAt.set(keyOf(tp), startOffset);
+  private conflicted(tp: TopicPartition, key: string, startOffset: bigint): void {
+    this.o.metrics.conflicts.inc({ topic: tp.topic });
+    const again = this.conflictAt.get(keyOf(tp)) === startOffset;
+    this.conflictAt.set(keyOf(tp), startOffset);
     if (again) {
-      logger.error({ key, startOffset: String(startOffset) }, 'archive object holds other records at these offsets (was the topic re-created?); partition stopped, nothing overwritten');
+      this.o.logger.error({ key, startOffset: String(startOffset) }, 'archive object holds other records at these offsets (was the topic re-created?); partition stopped, nothing overwritten');
       throw new ForeignObjectError(`archive object ${key} holds other records`);
     }
-    logger.error({ key, startOffset: String(startOffset) }, 'archive object was stored by another writer meanwhile; adopting its boundary');
+    this.o.logger.error({ key, startOffset: String(startOffset) }, 'archive object was stored by another writer meanwhile; adopting its boundary');
   }
-
-  return {
-    async prepare(tp, messages) {
-      const arrivedAt = now();
-      return messages.map((message) => {
-        const line = toArchiveLine(tp.topic, tp.partition, message);
-        const text = serialiseLine(line);
-        const slot = hourSlotOfIso(line.timestamp);
-        return { offset: BigInt(message.offset), slot: `${slot.date}/${slot.hour}`, text, bytes: Buffer.byteLength(text), arrivedAt, reason: reasonLabel(message.headers) };
-      });
-    },
-
-    cutter(tp) {
-      const cutter = new ObjectCutter(options.limits, options.maxAgeMs);
-      cutters.set(keyOf(tp), cutter);
-      return cutter;
-    },
-
-    write: (tp, batch: CutBatch<PendingRecord>, ctx: WriteContext) =>
-      ctx.retry(
-        'upload',
-        async () => {
-          try {
-            const records = batch.items;
-            const first = records[0] as PendingRecord;
-            const last = records.at(-1) as PendingRecord;
-            const key = await keyAt(tp, first);
-            const end = await storedEnd(key);
-            if (end === undefined || end < first.offset || end === last.offset) return void (await put(tp, key, records, ctx.signal));
-            metrics.adopted.inc({ topic: tp.topic });
-            logger.info({ key, endOffset: String(end) }, 'object already stored by an earlier attempt; rewriting it with the same end offset');
-            if (end < last.offset) {
-              await put(tp, key, records.filter((r) => r.offset <= end), ctx.signal);
-              return end;
-            }
-            // It ends past this batch: wait for the records up to its end (a revoked writer adopts nothing).
-            if (!ctx.signal.aborted) cutters.get(keyOf(tp))?.adopt(end);
-            return first.offset - 1n;
-          } catch (error) {
-            if (!(error instanceof ForeignObjectError)) metrics.uploadFailures.inc({ topic: tp.topic });
-            throw error;
-          }
-        },
-        (error) => !(error instanceof ForeignObjectError),
-      ),
-
-    assigned() {
-      topicIds.clear();
-    },
-  };
 }

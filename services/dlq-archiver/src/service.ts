@@ -2,11 +2,10 @@ import { Gauge, type Registry } from 'prom-client';
 import { openObjectStore, type ObjectStore } from '@ckt/archive';
 import { topicIdsOf, type ConsumerRunner, type Kafka } from '@ckt/kafka';
 import type { Logger } from '@ckt/logging';
-import type { HealthServer, ShutdownStep } from '@ckt/observability';
 import { createPartitionedSink, type PartitionedSink } from '@ckt/partitioned-sink';
-import { startService } from '@ckt/service';
+import { startService, type RunningService, type ServiceParts } from '@ckt/service';
 import { createArchiveMetrics } from './archive-metrics.ts';
-import { createArchiveStore, type StoredObject } from './archive-store.ts';
+import { ArchiveStore, type StoredObject } from './archive-store.ts';
 import { groupIdOf, type ArchiverConfig } from './config.ts';
 
 export const SERVICE = 'dlq-archiver';
@@ -21,17 +20,11 @@ export interface ArchiverDeps {
   afterStore?: (object: StoredObject, signal?: AbortSignal) => Promise<void>;
 }
 
-export interface Archiver {
+/** The running archiver: the service runtime's health, readiness and shutdown, and what tests look into. */
+export interface Archiver extends Pick<RunningService<ServiceParts>, 'health' | 'isReady' | 'shutdownSteps' | 'stop'> {
   readonly store: ObjectStore;
   readonly runner: ConsumerRunner;
-  readonly health: HealthServer;
   readonly groupId: string;
-  /** Joined the group and the object store answers. */
-  isReady(): Promise<boolean>;
-  /** The shutdown steps, in order, for handleShutdown. */
-  readonly shutdownSteps: ShutdownStep[];
-  /** Runs the shutdown steps. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -56,7 +49,7 @@ export async function startArchiver(config: ArchiverConfig, deps: ArchiverDeps =
     kafka: deps.kafka,
     build({ kafka, registry, logger }) {
       const sink = createPartitionedSink({
-        store: createArchiveStore({
+        store: new ArchiveStore({
           store,
           limits: { maxRecords: config.ARCHIVE_MAX_RECORDS, maxBytes: config.ARCHIVE_MAX_BYTES },
           maxAgeMs: config.ARCHIVE_MAX_AGE_MS,

@@ -6,7 +6,7 @@ import { createLogger } from '@ckt/logging';
 import type { InsertRequest, Warehouse } from '@ckt/warehouse';
 import { createSinkMetrics, sinkObserver } from './metrics.ts';
 import { createSinkEngine } from '@ckt/partitioned-sink';
-import { createClickHouseStore } from './clickhouse-store.ts';
+import { ClickHouseStore } from './clickhouse-store.ts';
 import { sampleRow } from './testing/sample-rows.ts';
 
 const logger = createLogger('clickhouse-store-test', { LOG_LEVEL: 'silent' });
@@ -56,7 +56,7 @@ function core(warehouse: Warehouse) {
     return sampleRow('fact_refund', Number(text));
   };
   const metrics = createSinkMetrics(registry);
-  const store = createClickHouseStore({
+  const store = new ClickHouseStore({
     tables: [{ topic: 'dwh.fact_refund', table: 'fact_refund' }],
     topicId: async () => 'incarnation-1',
     warehouse,

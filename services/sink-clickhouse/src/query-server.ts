@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, type Registry } from 'prom-client';
 import { ConfigError } from '@ckt/config';
 import type { Logger } from '@ckt/logging';
-import { createBearerAuth, discardBody } from '@ckt/observability';
+import { createBearerAuth, discardBody, listen } from '@ckt/observability';
 import type { Warehouse } from '@ckt/warehouse';
 import { checkReadingStatement } from './query-statement.ts';
 
@@ -90,18 +89,10 @@ export async function startQueryServer(settings: QueryServerSettings, deps: Quer
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  const { port, url } = await listen(server, settings.port, settings.host);
   logger.info({ port, host: settings.host, auth: settings.token !== undefined }, 'read-only query route listening');
   return {
-    url: `http://${host}:${port}${QUERY_PATH}`,
+    url: `${url}${QUERY_PATH}`,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -2,11 +2,10 @@ import type { Registry } from 'prom-client';
 import { tableTopic } from '@ckt/domain';
 import { createDeadLetterPublisher, topicIdsOf, topicNames } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
-import type { HealthServer, ShutdownStep } from '@ckt/observability';
 import { createPartitionedSink } from '@ckt/partitioned-sink';
 import { retry, RetryStoppedError, type BackoffOptions } from '@ckt/resilience';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
-import { startService } from '@ckt/service';
+import { startService, type RunningService, type ServiceParts } from '@ckt/service';
 import {
   describeWarehouseError,
   migrate,
@@ -17,7 +16,7 @@ import {
   type MigrationResult,
   type Warehouse,
 } from '@ckt/warehouse';
-import { createClickHouseStore } from './clickhouse-store.ts';
+import { ClickHouseStore } from './clickhouse-store.ts';
 import type { SinkConfig } from './config.ts';
 import { createSinkMetrics, sinkObserver } from './metrics.ts';
 import { startQueryServer, type QueryServer } from './query-server.ts';
@@ -34,17 +33,13 @@ export interface SinkDeps {
   decode?: RecordDecode;
 }
 
-export interface SinkService {
-  readonly health: HealthServer;
+/** The running sink: the service runtime's health, readiness and shutdown, and its warehouse. */
+export interface SinkService extends Pick<RunningService<ServiceParts>, 'health' | 'isReady' | 'shutdownSteps' | 'stop'> {
   readonly registry: Registry;
   readonly warehouse: Warehouse;
   readonly migrations: MigrationResult;
   /** `POST` SQL here for read-only rows as JSON lines (undefined when the route is off). */
   readonly queryUrl: string | undefined;
-  isReady(): Promise<boolean>;
-  /** In order: drain buffers (write + commit), consumer, retries, query session, warehouse, lag monitor, producer, health server. */
-  readonly shutdownSteps: ShutdownStep[];
-  stop(): Promise<void>;
 }
 
 /**
@@ -80,7 +75,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
         const metrics = createSinkMetrics(registry);
         const tableOf = new Map(tables.map((t) => [t.topic, t.table]));
         const sink = createPartitionedSink({
-          store: createClickHouseStore({
+          store: new ClickHouseStore({
             tables,
             warehouse,
             decode,
