@@ -1,8 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { field } from '@ckt/config';
+import { listen } from './listen.ts';
 
 export const observabilityEnv = {
   /** Port of /metrics, /healthz and /readyz (0 = any free port). */
@@ -65,15 +65,10 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       if (!res.headersSent) json(res, 500, { error: error instanceof Error ? error.message : 'internal_error' });
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const { port, url } = await listen(server, options.port, options.host ?? '127.0.0.1');
   return {
     port,
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -10,3 +10,4 @@ export {
 export { handleShutdown, runShutdownSteps, watchParent, EXIT_WITH_PARENT_ENV, type ShutdownStep } from './lifecycle.ts';
 export { createBearerAuth, type AuthCheck } from './bearer-auth.ts';
 export { discardBody } from './discard-body.ts';
+export { listen } from './listen.ts';

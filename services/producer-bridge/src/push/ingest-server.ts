@@ -1,10 +1,9 @@
-import type { DlqReason } from '@ckt/domain';
+import type { StageReason } from '@ckt/domain';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IHeaders } from 'kafkajs';
 import type { Logger } from '@ckt/logging';
 import type { BridgeMetrics } from '../metrics.ts';
-import { createBearerAuth, discardBody } from '@ckt/observability';
+import { createBearerAuth, discardBody, listen } from '@ckt/observability';
 import { bodyEncodingOf, bodyFormatOf } from './body-format.ts';
 import { parseBody } from './body-parser.ts';
 import { readBody } from './body-reader.ts';
@@ -38,7 +37,7 @@ export interface IngestDeps {
   metrics: BridgeMetrics;
   logger: Logger;
   /** The catalog's dlq.* headers for a bridge dead letter. */
-  deadLetterHeaders: (reason: DlqReason, message: string) => IHeaders;
+  deadLetterHeaders: (reason: StageReason<'bridge'>, message: string) => IHeaders;
   /** False while the producer is not connected: requests get 503 without reading their body. */
   producerReady: () => boolean;
 }
@@ -167,15 +166,7 @@ export async function startIngestServer(settings: IngestSettings, deps: IngestDe
   // A stuck client must not hold a request (and its in-flight bytes) for the default five minutes.
   server.requestTimeout = settings.publishTimeoutMs + 60_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host}:${port}`;
+  const { port, url } = await listen(server, settings.port, settings.host);
   logger.info({ port, path: INGEST_PATH, auth: settings.tokens.length > 0 }, 'ingest API listening');
 
   return {
