@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, DLQ_REASON_CODES, DLQ_STAGES, isDlqReason, isDlqStage } from './dead-letter.ts';
+import { checkStageReason, DLQ_HEADERS, DLQ_REASON_CODES, DLQ_STAGE_REASONS, DLQ_STAGES, isDlqReason, isDlqStage } from './dead-letter.ts';
 
 describe('dead-letter contract', () => {
   it('names the headers of §4', () => {
@@ -23,5 +23,12 @@ describe('dead-letter contract', () => {
     expect(isDlqReason('toString')).toBe(false);
     expect(isDlqStage('sink')).toBe(true);
     expect(isDlqStage('loader')).toBe(false);
+  });
+
+  it('lets each stage give only its own reasons, and every reason is some stage\'s', () => {
+    expect(() => checkStageReason('sink', 'warehouse_rejected')).not.toThrow();
+    expect(() => checkStageReason('bridge', 'warehouse_rejected')).toThrow('a bridge dead letter cannot have reason warehouse_rejected');
+    expect(() => checkStageReason('archiver', 'invalid_json')).toThrow();
+    expect(new Set(Object.values(DLQ_STAGE_REASONS).flat())).toEqual(new Set(DLQ_REASON_CODES));
   });
 });

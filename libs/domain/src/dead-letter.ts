@@ -27,6 +27,24 @@ export const DLQ_REASONS = {
 export type DlqReason = keyof typeof DLQ_REASONS;
 export const DLQ_REASON_CODES = Object.keys(DLQ_REASONS) as DlqReason[];
 
+/**
+ * The reasons each stage may give (DECISIONS in the README): a dead letter of another stage's reason is a bug,
+ * refused where dead letters are built. The archivers write failed records nowhere but to the archive.
+ */
+export const DLQ_STAGE_REASONS = {
+  bridge: ['invalid_json', 'invalid_envelope', 'payload_too_large'],
+  router: ['invalid_json', 'invalid_envelope', 'unknown_event_name'],
+  extractor: ['invalid_json', 'invalid_envelope', 'unknown_event_name', 'invalid_payload', 'schema_error'],
+  sink: ['schema_error', 'warehouse_rejected'],
+  archiver: [],
+} as const satisfies Record<DlqStage, readonly DlqReason[]>;
+export type StageReason<S extends DlqStage> = (typeof DLQ_STAGE_REASONS)[S][number];
+
+/** Throws when `stage` may not give `reason` (see DLQ_STAGE_REASONS). */
+export function checkStageReason(stage: DlqStage, reason: DlqReason): void {
+  if (!(DLQ_STAGE_REASONS[stage] as readonly DlqReason[]).includes(reason)) throw new Error(`a ${stage} dead letter cannot have reason ${reason}`);
+}
+
 export function isDlqReason(value: string): value is DlqReason {
   return Object.hasOwn(DLQ_REASONS, value);
 }

@@ -47,8 +47,11 @@ export {
   DLQ_REASONS,
   DLQ_REASON_CODES,
   DLQ_STAGES,
+  DLQ_STAGE_REASONS,
+  checkStageReason,
   isDlqReason,
   isDlqStage,
   type DlqReason,
   type DlqStage,
+  type StageReason,
 } from './dead-letter.ts';

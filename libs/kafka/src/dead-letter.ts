@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { DLQ_HEADERS, type DlqReason, type DlqStage } from '@ckt/domain';
+import { checkStageReason, DLQ_HEADERS, type DlqReason, type DlqStage, type StageReason } from '@ckt/domain';
 import type { Publisher } from './producer.ts';
 
 /** The catalog's §4 header names, re-exported for services that read dead letters. */
@@ -19,19 +19,20 @@ export interface DeadLetter {
   source?: { topic: string; partition: number; offset: string };
 }
 
-/** What failed about a record: the reason code and a message that names fields, never values. */
-export interface RecordFailure {
-  reason: DlqReason;
+/** What failed about a record: a reason code the stage may give, and a message that names fields, never values. */
+export interface RecordFailure<S extends DlqStage = DlqStage> {
+  reason: StageReason<S>;
   message: string;
 }
 
 /** The dead letter of a consumed record: value, key and headers as received, and where it was read. */
-export function deadLetterOf(
+export function deadLetterOf<S extends DlqStage>(
   record: Pick<KafkaMessage, 'value' | 'key' | 'headers' | 'offset'>,
   source: { topic: string; partition: number },
-  stage: DlqStage,
-  failure: RecordFailure,
+  stage: S,
+  failure: RecordFailure<S>,
 ): DeadLetter {
+  checkStageReason(stage, failure.reason);
   return {
     value: record.value,
     key: record.key,
@@ -47,7 +48,9 @@ export interface DeadLetterPublisher {
   publish(letters: DeadLetter[]): Promise<void>;
 }
 
+/** The dlq.* headers of a dead letter; every dead letter, the bridge's included, is written with these. */
 export function deadLetterHeaders(letter: DeadLetter, service: string, failedAt: Date): IHeaders {
+  checkStageReason(letter.stage, letter.reason);
   const headers: IHeaders = {
     ...letter.headers,
     [DLQ_HEADER.stage]: letter.stage,

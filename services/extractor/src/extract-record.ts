@@ -1,11 +1,11 @@
 import type { KafkaMessage, OutboundMessage } from '@ckt/kafka';
-import { extractRows, parseEnvelopeValue, tableTopic, type ExtractedTableName, type RowValues, type TopicNames } from '@ckt/domain';
+import { extractRows, parseEnvelopeValue, tableTopic, type ExtractedTableName, type RowValues, type StageReason, type TopicNames } from '@ckt/domain';
 import { RowEncodingError } from '@ckt/schemas';
 
 /** Encodes one row of a table in Confluent wire format with the table's registered schema id. */
 export type RowEncoder = (table: ExtractedTableName, values: RowValues) => Buffer;
 
-export type ExtractorFailureReason = 'invalid_json' | 'invalid_envelope' | 'unknown_event_name' | 'invalid_payload' | 'schema_error';
+export type ExtractorFailureReason = StageReason<'extractor'>;
 
 export interface OutputRow {
   topic: string;

@@ -1,4 +1,4 @@
-import type { DlqReason } from '@ckt/domain';
+import type { StageReason } from '@ckt/domain';
 import type { IHeaders, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createBrokerProbe, deadLetterHeaders, PublishQueue, topicNames } from '@ckt/kafka';
@@ -63,7 +63,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
           metrics.sendRecords.observe(records);
         },
       });
-      const dlqHeaders = (reason: DlqReason, message: string) => deadLetterHeaders({ value: null, stage: 'bridge', reason, message }, SERVICE, new Date());
+      const dlqHeaders = (reason: StageReason<'bridge'>, message: string) => deadLetterHeaders({ value: null, stage: 'bridge', reason, message }, SERVICE, new Date());
       // A broker that stays down must not hold the exit forever: what is unacknowledged by then was never
       // answered 202 (push) or has no stored cursor (pull), so it is resent, not lost.
       const grace = config.BRIDGE_PUBLISH_TIMEOUT_MS;
@@ -95,7 +95,7 @@ interface StartDeps {
   queue: PublishQueue;
   metrics: BridgeMetrics;
   logger: Logger;
-  dlqHeaders: (reason: DlqReason, message: string) => IHeaders;
+  dlqHeaders: (reason: StageReason<'bridge'>, message: string) => IHeaders;
 }
 
 function startIngest(config: BridgeConfig, deps: StartDeps & { producerReady: () => boolean }): Promise<IngestServer> {

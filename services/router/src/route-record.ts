@@ -1,10 +1,10 @@
 import type { IHeaders, KafkaMessage, OutboundMessage } from '@ckt/kafka';
-import { familyOf, familyTopic, parseEnvelopeValue, rawEventKey, type TopicNames } from '@ckt/domain';
+import { familyOf, familyTopic, parseEnvelopeValue, rawEventKey, type StageReason, type TopicNames } from '@ckt/domain';
 
 /** Header the router adds to every routed record, so consumers can dispatch without parsing the value. */
 export const EVENT_NAME_HEADER = 'event_name';
 
-export type RouterFailureReason = 'invalid_json' | 'invalid_envelope' | 'unknown_event_name';
+export type RouterFailureReason = StageReason<'router'>;
 
 export type RouteDecision =
   | { ok: true; topic: string; eventName: string; message: OutboundMessage }

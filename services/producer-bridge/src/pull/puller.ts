@@ -1,4 +1,4 @@
-import type { DlqReason } from '@ckt/domain';
+import type { StageReason } from '@ckt/domain';
 import type { IHeaders } from 'kafkajs';
 import type { Logger } from '@ckt/logging';
 import { retry, RetryStoppedError, sleep, type BackoffOptions, type RetryFailure } from '@ckt/resilience';
@@ -25,7 +25,7 @@ export interface PullerDeps {
   queue: PublishQueue;
   metrics: BridgeMetrics;
   logger: Logger;
-  deadLetterHeaders: (reason: DlqReason, message: string) => IHeaders;
+  deadLetterHeaders: (reason: StageReason<'bridge'>, message: string) => IHeaders;
 }
 
 export interface Puller {

@@ -1,4 +1,4 @@
-import { maskSensitive, normaliseId, parseEnvelope, rawEventKey, type DlqReason, type JsonValue } from '@ckt/domain';
+import { maskSensitive, normaliseId, parseEnvelope, rawEventKey, type JsonValue, type StageReason } from '@ckt/domain';
 import type { IHeaders, TopicMessages } from '@ckt/kafka';
 import type { BodyItem } from './body-parser.ts';
 import { maskRawText } from './mask-text.ts';
@@ -14,7 +14,7 @@ export interface RawRecord {
 export interface Rejection {
   /** Position of the event in the request (NDJSON: among non-blank lines). */
   index: number;
-  reason: Extract<DlqReason, 'invalid_json' | 'invalid_envelope' | 'payload_too_large'>;
+  reason: StageReason<'bridge'>;
   /** Names the field and what was expected; never a value. */
   message: string;
   /** The event as received, masked (a preview when payload_too_large). */
