@@ -12,6 +12,8 @@ import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
 import { startStack } from '@ckt/local-stack';
 import { envNumber, isMain, printSummary } from './harness.ts';
+import { sumSamples } from '../helpers/metrics.ts';
+import { QUIET_SERVICE_ENV } from '../helpers/stack.ts';
 
 export interface ArchiverBenchOptions {
   records: number;
@@ -44,11 +46,6 @@ function event(n: number): string {
   });
 }
 
-/** Sum of the counter's samples in a Prometheus text exposition. */
-function metricSum(text: string, name: string): number {
-  return [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+]+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
-}
-
 export async function runArchiverBench(o: ArchiverBenchOptions): Promise<ArchiverBenchSummary> {
   const stack = await startStack({ topics: [{ name: RAW, partitions: o.partitions }], components: { registry: false, s3: o.target === 's3' } });
   const logger = createLogger('archiver-bench', { LOG_LEVEL: 'warn' });
@@ -77,9 +74,7 @@ export async function runArchiverBench(o: ArchiverBenchOptions): Promise<Archive
       ARCHIVE_MAX_AGE_MS: '500',
       ARCHIVE_PARTITIONS_CONCURRENTLY: String(Math.min(o.partitions, 4)),
       KAFKA_SESSION_TIMEOUT_MS: '6000',
-      LAG_POLL_MS: '0',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...QUIET_SERVICE_ENV,
       LOG_LEVEL: 'warn',
     });
     const started = Date.now();
@@ -109,8 +104,8 @@ export async function runArchiverBench(o: ArchiverBenchOptions): Promise<Archive
         partitions: o.partitions,
         records_per_s: Math.round((o.records / archiveMs) * 1000),
         mib_per_s: Number((rawBytes / 1024 / 1024 / (archiveMs / 1000)).toFixed(2)),
-        objects: metricSum(metrics, 'archive_objects_written_total'),
-        gzip_ratio: Number((rawBytes / metricSum(metrics, 'archive_bytes_written_total')).toFixed(1)),
+        objects: sumSamples(metrics, 'archive_objects_written_total'),
+        gzip_ratio: Number((rawBytes / sumSamples(metrics, 'archive_bytes_written_total')).toFixed(1)),
         join_ms: firstStored - started,
         archive_ms: archiveMs,
       };

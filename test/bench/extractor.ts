@@ -13,6 +13,7 @@ import { startStack } from '@ckt/local-stack';
 import { extractorSchema, startExtractor } from '@ckt/extractor';
 import { benchEvent } from './router.ts';
 import { envNumber, isMain, printSummary } from './harness.ts';
+import { QUIET_SERVICE_ENV } from '../helpers/stack.ts';
 
 export interface ExtractorBenchOptions {
   events: number;
@@ -73,9 +74,7 @@ export async function runExtractorBench(options: ExtractorBenchOptions): Promise
       TOPIC_PARTITIONS: String(options.partitions),
       EXTRACTOR_PARTITIONS_CONCURRENTLY: String(options.concurrency),
       KAFKA_SESSION_TIMEOUT_MS: '10000',
-      LAG_POLL_MS: '0',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...QUIET_SERVICE_ENV,
       LOG_LEVEL: 'warn',
     });
     const extractor = await startExtractor(config, { registry, logger });

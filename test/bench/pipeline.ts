@@ -26,7 +26,8 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { createHttpSender, expectedOutcome, generateRecords, type GeneratedRecord } from '@ckt/generator';
-import { startPipeline, sumSamples, type RunningPipeline } from '../helpers/pipeline.ts';
+import { sumSamples } from '../helpers/metrics.ts';
+import { startPipeline, type RunningPipeline } from '../helpers/pipeline.ts';
 import { isMain, printSummary } from './harness.ts';
 
 // ---------------------------------------------------------------------------------------------- options

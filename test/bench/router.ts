@@ -12,6 +12,7 @@ import { createMetricsRegistry } from '@ckt/observability';
 import { startStack } from '@ckt/local-stack';
 import { routerSchema, startRouter } from '@ckt/router';
 import { envNumber, isMain, printSummary } from './harness.ts';
+import { QUIET_SERVICE_ENV } from '../helpers/stack.ts';
 
 export interface RouterBenchOptions {
   events: number;
@@ -101,9 +102,7 @@ export async function runRouterBench(options: RouterBenchOptions): Promise<Route
       TOPIC_PARTITIONS: String(options.partitions),
       ROUTER_PARTITIONS_CONCURRENTLY: String(options.concurrency),
       KAFKA_SESSION_TIMEOUT_MS: '10000',
-      LAG_POLL_MS: '0',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
+      ...QUIET_SERVICE_ENV,
       LOG_LEVEL: 'warn',
     });
     const router = await startRouter(config, { registry, logger });

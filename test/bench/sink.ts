@@ -23,6 +23,7 @@ import { createRowCodec } from '@ckt/schemas';
 import { sinkSchema, startSink } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
 import { envNumber, isMain, printSummary } from './harness.ts';
+import { QUIET_SERVICE_ENV } from '../helpers/stack.ts';
 
 export interface SinkBenchOptions {
   rows: number;
@@ -136,10 +137,8 @@ export async function runSinkBench(options: SinkBenchOptions): Promise<SinkBench
       ...stack.env(),
       TOPIC_PARTITIONS: String(options.partitions),
       KAFKA_SESSION_TIMEOUT_MS: '10000',
-      LAG_POLL_MS: '0',
-      METRICS_PORT: '0',
+      ...QUIET_SERVICE_ENV,
       SINK_QUERY_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...(stub ? { CLICKHOUSE_URL: stub.url } : {}),
       // Sink settings can be varied from the environment (SINK_FLUSH_ROWS, SINK_MAX_BUFFERED_BYTES, ...).

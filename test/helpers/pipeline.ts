@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineState } from '@ckt/local-stack';
 import { until } from './wait.ts';
+import { sumSamples } from './metrics.ts';
 
 export { until };
 
@@ -21,15 +22,6 @@ export interface RunningPipeline {
   /** SIGKILL of every process of the pipeline at once (npm, the supervisor, each service, the broker). */
   kill(): Promise<void>;
   output(): string;
-}
-
-/** Sum of a Prometheus text exposition's samples of `name` (any labels). */
-export function sumSamples(text: string, name: string): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }
 
 /** `pid` and all its descendants, from /proc. */

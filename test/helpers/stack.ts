@@ -40,3 +40,6 @@ export function withBroker(stack: () => Stack, logger: Logger): { kafka: Kafka; 
   afterAll(async () => broker.publisher?.disconnect());
   return broker;
 }
+
+/** A service's environment for tests and benchmarks: no lag polling, its metrics on a free loopback port, no logs. */
+export const QUIET_SERVICE_ENV = { LAG_POLL_MS: '0', METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', LOG_LEVEL: 'silent' } as const;

@@ -12,7 +12,7 @@ import { createKafka, createPublisher, kafkaSchema, topicIdsOf, type IHeaders, t
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type Archiver } from '@ckt/dlq-archiver';
 import { ARCHIVE_BUCKET } from '@ckt/local-stack';
-import { withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 
 // The run's broker is shared: this file's own dead-letter topic.
@@ -107,10 +107,7 @@ function archiverConfig(overrides: Record<string, string>) {
     ARCHIVE_MAX_RECORDS: '4',
     ARCHIVE_MAX_AGE_MS: '300',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    LAG_POLL_MS: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    ...QUIET_SERVICE_ENV,
     ...overrides,
   });
 }

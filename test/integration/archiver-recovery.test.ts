@@ -9,8 +9,9 @@ import { createKafka, createPublisher, kafkaSchema, topicIdsOf, type Kafka } fro
 import { createLogger } from '@ckt/logging';
 import { archiverSchema, startArchiver, type StoredObject } from '@ckt/dlq-archiver';
 import { ARCHIVE_BUCKET, startS3, type S3Server } from '@ckt/local-stack';
-import { withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
+import { sumSamples } from '../helpers/metrics.ts';
 
 const stack = withStack({
   topics: [
@@ -30,10 +31,7 @@ function archiverConfig(topic: string, overrides: Record<string, string> = {}) {
     ARCHIVE_TOPIC: topic,
     ARCHIVE_GROUP_ID: `archiver-${topic}`,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    LAG_POLL_MS: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    ...QUIET_SERVICE_ENV,
     ARCHIVE_RETRY_INITIAL_MS: '100',
     ARCHIVE_RETRY_MAX_MS: '500',
     ...overrides,
@@ -142,7 +140,7 @@ describe('dlq-archiver recovery', () => {
     const archiver = await startArchiver(archiverConfig(topic, { ARCHIVE_MAX_RECORDS: '5', ARCHIVE_MAX_AGE_MS: '300' }), { logger });
     const metric = async (name: string) => {
       const text = await (await fetch(`${archiver.health.url}/metrics`)).text();
-      return Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      return sumSamples(text, name);
     };
     try {
       await produce(topic, 0, 5);

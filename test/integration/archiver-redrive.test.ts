@@ -7,7 +7,7 @@ import { createDeadLetterPublisher } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import type { DlqReason } from '@ckt/domain';
 import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
-import { withBroker, withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withBroker, withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -81,10 +81,7 @@ describe('redrive', () => {
       ARCHIVE_GROUP_ID: 'redrive.dlq-archiver',
       ARCHIVE_MAX_AGE_MS: '200',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
-      LAG_POLL_MS: '0',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
+      ...QUIET_SERVICE_ENV,
     });
     const archiver = await startArchiver(config, { logger });
     try {

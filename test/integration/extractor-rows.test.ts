@@ -10,7 +10,7 @@ import { DLQ_HEADER } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createRowCodec, fromWireFormat } from '@ckt/schemas';
 import { extractorSchema, startExtractor, type ExtractorService } from '@ckt/extractor';
-import { withBroker, withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withBroker, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 import { collectRecords, headerText } from '../helpers/topic-reader.ts';
 import { testNames } from '../helpers/names.ts';
@@ -38,10 +38,7 @@ function extractorConfig(names: TopicNames, groupId: string) {
     EXTRACTOR_EMAIL_PEPPER: PEPPER,
     TOPIC_PARTITIONS: String(PARTITIONS),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    LAG_POLL_MS: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    ...QUIET_SERVICE_ENV,
   });
 }
 

@@ -9,7 +9,7 @@ import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { createRowCodec, rowTypeFor, TABLE_SCHEMAS, toWireFormat, type AvroRecordSchema } from '@ckt/schemas';
 import { extractorSchema, startExtractor } from '@ckt/extractor';
-import { withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { testNames } from '../helpers/names.ts';
 
 const NAMES = testNames('evolution');
@@ -25,10 +25,7 @@ const config = (dwhPrefix: string) =>
     EXTRACTOR_EMAIL_PEPPER: 'p',
     TOPIC_PARTITIONS: '1',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    LAG_POLL_MS: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    ...QUIET_SERVICE_ENV,
   });
 
 async function registry(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {

@@ -6,7 +6,7 @@ import { catalogTopics, type TopicNames } from '@ckt/domain';
 import { DLQ_HEADER } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import { routerSchema, startRouter, type RouterService } from '@ckt/router';
-import { withBroker, withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withBroker, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';
 import { testNames } from '../helpers/names.ts';
 import { collectRecords, headerText } from '../helpers/topic-reader.ts';
@@ -36,10 +36,7 @@ function routerConfig(names: TopicNames, groupId: string) {
     ROUTER_GROUP_ID: groupId,
     TOPIC_PARTITIONS: String(PARTITIONS),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
-    LAG_POLL_MS: '0',
-    METRICS_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    ...QUIET_SERVICE_ENV,
   });
 }
 

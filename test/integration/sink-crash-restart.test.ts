@@ -15,7 +15,7 @@ import { repoRoot, tsEntryCommand } from '@ckt/local-stack';
 import { createRowCodec, type RowCodec } from '@ckt/schemas';
 import { OWNER_FILE } from '@ckt/warehouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
-import { withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { testNames } from '../helpers/names.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -40,12 +40,10 @@ function childEnv(): NodeJS.ProcessEnv {
     ...process.env,
     ...stack().env(),
     ...NAMES.env(),
-    METRICS_PORT: '0',
+    ...QUIET_SERVICE_ENV,
     SINK_QUERY_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     TOPIC_PARTITIONS: String(PARTITIONS),
-    LAG_POLL_MS: '0',
     SINK_GROUP_ID: NAMES.group('sink-crash'),
     SINK_FLUSH_ROWS: '25',
     SINK_FLUSH_INTERVAL_MS: '50',

@@ -14,10 +14,11 @@ import { avroOptions, createRowCodec, loadTableSchema, type RowCodec } from '@ck
 import { migrate, openWarehouse, OWNER_FILE } from '@ckt/warehouse';
 import { sinkSchema, startSink, type SinkService } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
-import { withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
 import { testNames } from '../helpers/names.ts';
+import { sampleValue } from '../helpers/metrics.ts';
 
 const PARTITIONS = 2;
 const ROWS = 40; // grains per table
@@ -36,16 +37,13 @@ function sinkConfig(overrides: Record<string, string>) {
   return loadConfig(sinkSchema, {
     ...stack().env(),
     ...NAMES.env(),
-    METRICS_PORT: '0',
+    ...QUIET_SERVICE_ENV,
     SINK_QUERY_PORT: '0',
-    METRICS_HOST: '127.0.0.1',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     TOPIC_PARTITIONS: String(PARTITIONS),
-    LAG_POLL_MS: '0',
     SINK_FLUSH_INTERVAL_MS: '200',
     SINK_RETRY_INITIAL_MS: '50',
     SINK_RETRY_MAX_MS: '200',
-    LOG_LEVEL: 'silent',
     ...overrides,
   });
 }
@@ -136,17 +134,6 @@ async function readTopic(kafka: Kafka, topic: string, expected: number): Promise
 
 const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString();
 
-/** The value of one Prometheus series in /metrics text, whatever the label order; undefined if absent. */
-function metric(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] as string).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
-
 describe('ClickHouse sink, exactly once in effect', () => {
   it('writes every table under FINAL, dead-letters bad records, and a replay changes no raw count', async () => {
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
@@ -202,10 +189,10 @@ describe('ClickHouse sink, exactly once in effect', () => {
       expect(await write.text()).toMatch(/only a single SELECT/i);
 
       const metrics = await (await fetch(`${sink.health.url}/metrics`)).text();
-      expect(metric(metrics, 'sink_rows_written_total', { table: 'fact_ticket_sale' })).toBe(expectedRaw('fact_ticket_sale'));
-      expect(metric(metrics, 'sink_freshness_seconds_count', { table: 'dim_customer' })).toBe(expectedRaw('dim_customer'));
-      expect(metric(metrics, 'sink_dead_letters_total', { table: 'fact_refund', reason: 'warehouse_rejected' })).toBe(1);
-      expect(metric(metrics, 'sink_dead_letters_total', { table: 'fact_ticket_sale', reason: 'schema_error' })).toBe(1);
+      expect(sampleValue(metrics, 'sink_rows_written_total', { table: 'fact_ticket_sale' })).toBe(expectedRaw('fact_ticket_sale'));
+      expect(sampleValue(metrics, 'sink_freshness_seconds_count', { table: 'dim_customer' })).toBe(expectedRaw('dim_customer'));
+      expect(sampleValue(metrics, 'sink_dead_letters_total', { table: 'fact_refund', reason: 'warehouse_rejected' })).toBe(1);
+      expect(sampleValue(metrics, 'sink_dead_letters_total', { table: 'fact_ticket_sale', reason: 'schema_error' })).toBe(1);
     } finally {
       await sink.stop();
     }
@@ -218,8 +205,8 @@ describe('ClickHouse sink, exactly once in effect', () => {
       expect(await counts(sink, false)).toEqual(raw);
       expect(await counts(sink, true)).toEqual(Object.fromEntries(EXTRACTED_TABLES.map((t) => [t, expectedFinal(t)])));
       const metrics = await (await fetch(`${sink.health.url}/metrics`)).text();
-      expect(metric(metrics, 'sink_rows_written_total', {})).toBeUndefined();
-      expect(metric(metrics, 'sink_rows_skipped_total', { table: 'fact_checkout', reason: 'already_written' })).toBe(expectedRaw('fact_checkout'));
+      expect(sampleValue(metrics, 'sink_rows_written_total', {})).toBeUndefined();
+      expect(sampleValue(metrics, 'sink_rows_skipped_total', { table: 'fact_checkout', reason: 'already_written' })).toBe(expectedRaw('fact_checkout'));
     } finally {
       await sink.stop();
       await warehouse.close();

@@ -12,9 +12,10 @@ import { createRowCodec } from '@ckt/schemas';
 import { migrate, openWarehouse, type Warehouse } from '@ckt/warehouse';
 import { sinkSchema, startSink } from '@ckt/sink-clickhouse';
 import { sampleKey, sampleRow } from '../../services/sink-clickhouse/src/testing/sample-rows.ts';
-import { withStack } from '../helpers/stack.ts';
+import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { testNames } from '../helpers/names.ts';
 import { until } from '../helpers/wait.ts';
+import { sumSamples } from '../helpers/metrics.ts';
 
 const PARTITIONS = 2;
 const PER_WAVE = 20;
@@ -66,34 +67,20 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
   }
 }
 
-function metric(text: string, name: string, labels: Record<string, string>): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] as string).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) total += Number(match[3]);
-  }
-  return total;
-}
-
 describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () => {
   it('pauses and retries the failing tables only, commits nothing of theirs, then catches up exactly', async () => {
     const kafka = createKafka(loadConfig(kafkaSchema, stack().env()), logger);
     const config = loadConfig(sinkSchema, {
       ...stack().env(),
       ...NAMES.env(),
-      METRICS_PORT: '0',
+      ...QUIET_SERVICE_ENV,
       SINK_QUERY_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       TOPIC_PARTITIONS: String(PARTITIONS),
-      LAG_POLL_MS: '0',
       SINK_GROUP_ID: NAMES.group('sink-outage'),
       SINK_FLUSH_INTERVAL_MS: '100',
       SINK_RETRY_INITIAL_MS: '50',
       SINK_RETRY_MAX_MS: '300',
-      LOG_LEVEL: 'silent',
     });
     const real = await openWarehouse(config);
     await migrate(real);
@@ -112,8 +99,8 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
       await produceWave(kafka, 0);
       const others = EXTRACTED_TABLES.filter((t) => t !== 'fact_payment');
       await until(async () => (await Promise.all(others.map((t) => rows(t)))).every((n) => n === PER_WAVE), 'the healthy tables');
-      await until(async () => metric(await metrics(), 'sink_retries_total', { table: 'fact_payment' }) >= 3, 'fact_payment retries');
-      expect(metric(await metrics(), 'sink_paused_partitions', { table: 'fact_payment' })).toBeGreaterThan(0);
+      await until(async () => sumSamples(await metrics(), 'sink_retries_total', { table: 'fact_payment' }) >= 3, 'fact_payment retries');
+      expect(sumSamples(await metrics(), 'sink_paused_partitions', { table: 'fact_payment' })).toBeGreaterThan(0);
       // Later records of the healthy tables still get through while fact_payment keeps retrying.
       await produceWave(kafka, 1);
       await until(async () => (await Promise.all(others.map((t) => rows(t)))).every((n) => n === 2 * PER_WAVE), 'the healthy tables, second wave');
@@ -123,9 +110,9 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
       // 2. The whole warehouse is down while more records arrive: nothing is written or committed.
       failing.add('*');
       await produceWave(kafka, 2);
-      const before = metric(await metrics(), 'sink_retries_total', {});
-      await until(async () => metric(await metrics(), 'sink_retries_total', {}) >= before + 10, 'retries while everything is down');
-      expect(metric(await metrics(), 'sink_paused_partitions', {})).toBeGreaterThan(1);
+      const before = sumSamples(await metrics(), 'sink_retries_total', {});
+      await until(async () => sumSamples(await metrics(), 'sink_retries_total', {}) >= before + 10, 'retries while everything is down');
+      expect(sumSamples(await metrics(), 'sink_paused_partitions', {})).toBeGreaterThan(1);
       expect(await rows('fact_ticket_sale', false)).toBe(2 * PER_WAVE);
       expect(await committed(kafka, NAMES.group('sink-outage'), tableTopic(NAMES, 'fact_ticket_sale'))).toBe(BigInt(2 * PER_WAVE));
 
@@ -135,7 +122,7 @@ describe('ClickHouse sink during a warehouse outage (simulated for chDB)', () =>
       for (const table of EXTRACTED_TABLES) await until(async () => (await rows(table)) === total, `${table} to catch up`);
       for (const table of EXTRACTED_TABLES) expect(await rows(table, false), table).toBe(total);
       for (const topic of topics) await until(async () => (await committed(kafka, NAMES.group('sink-outage'), topic)) === BigInt(total), `${topic} committed`);
-      await until(async () => metric(await metrics(), 'sink_paused_partitions', {}) === 0, 'partitions resumed');
+      await until(async () => sumSamples(await metrics(), 'sink_paused_partitions', {}) === 0, 'partitions resumed');
     } finally {
       await sink.stop();
       await real.close();

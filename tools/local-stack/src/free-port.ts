@@ -1,7 +1,34 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Asks the OS for a free loopback port (so a second copy of the pipeline never collides). */
-export function freePort(): Promise<number> {
+/** Below the kernel's ephemeral range, where outgoing connections take their local ports. */
+const QUIET_PORTS = { from: 20_000, tries: 50 };
+
+/**
+ * A free loopback port for a service to listen on, so a second copy of the pipeline never collides. Chosen below
+ * the ephemeral range: a port the OS hands out there (what `listen(0)` gives) can be taken in the seconds before
+ * the service binds it, as the local port of one of the many connections the services open to the broker.
+ */
+export async function freePort(): Promise<number> {
+  const below = ephemeralStart();
+  if (below > QUIET_PORTS.from) {
+    for (let i = 0; i < QUIET_PORTS.tries; i++) {
+      const port = QUIET_PORTS.from + Math.floor(Math.random() * (below - QUIET_PORTS.from));
+      if (await isPortFree(port)) return port;
+    }
+  }
+  return osAssignedPort();
+}
+
+function ephemeralStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 0;
+  } catch {
+    return 0; // not Linux: the OS's choice
+  }
+}
+
+function osAssignedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
