@@ -62,13 +62,13 @@ const broker = withBroker(stack, logger);
 
 describe('redrive', () => {
   it('republishes archived dead letters to their source topic with the original key, value and headers', async () => {
-    const dead = createDeadLetterPublisher(broker.publisher, { topic: DLQ, service: 'router' });
+    const dead = createDeadLetterPublisher(broker.publisher, { topic: DLQ, service: 'extractor' });
     await dead.publish(
       letters.map((l, i) => ({
         key: l.key,
         value: l.value,
         headers: l.headers,
-        stage: 'router',
+        stage: 'extractor',
         reason: l.reason,
         message: `${l.reason} (test)`,
         source: { topic: l.topic, partition: 0, offset: String(100 + i) },

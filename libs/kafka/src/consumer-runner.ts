@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@ckt/logging';
 import { DEFAULT_BACKOFF, retry, RetryStoppedError, sleep, type BackoffOptions } from '@ckt/resilience';
 import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
-import { createIncarnationGuard, type TopicRecreatedError } from './incarnation-guard.ts';
+import { createIncarnationGuard, type IncarnationGuard, type TopicRecreatedError } from './incarnation-guard.ts';
 import { topicIdsOf } from './topic-ids.ts';
 
 /**
@@ -89,97 +89,140 @@ export interface ConsumerRunner {
 export const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
 
 export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRunner {
-  const { kafka, groupId, topics, handle, logger } = options;
-  const commitMode = options.commitMode ?? 'after-batch';
-  const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const metrics: ConsumerMetrics | undefined = options.registry ? createConsumerMetrics(options.registry) : undefined;
-  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-  const consumer = kafka.consumer({
-    groupId,
-    sessionTimeout,
-    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
-    allowAutoTopicCreation: false,
-  });
-  const stopping = new AbortController();
-  let joined = false;
-  let assignedPartitions = 0;
-  /** Last fetch or heartbeat that completed: a consumer whose broker is gone stops seeing either. */
-  let lastActivityAt = 0;
-  const activityTimeoutMs = options.readinessTimeoutMs ?? Math.max(15_000, 3 * (options.maxWaitTimeInMs ?? 1000));
-  const incarnations = createIncarnationGuard({
-    fetchIds: (names) => topicIdsOf(kafka, names),
-    topics,
-    logger,
-    checkMs: options.topicCheckMs ?? 10_000,
-    onRecreated:
-      options.onTopicRecreated ??
-      ((error) => {
-        logger.fatal({ groupId, topic: error.topic }, `${error.message}; exiting so that the consumer starts over on the new topic`);
-        process.exit(EXIT_TOPIC_RECREATED);
-      }),
-  });
+  return new BatchConsumerRunner(options);
+}
 
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joined = true;
-    const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
-      partitions.map((partition) => ({ topic, partition })),
-    );
-    logger.info({ groupId, assigned: assigned.length }, 'joined consumer group');
-    assignedPartitions = assigned.length;
-    lastActivityAt = Date.now();
-    incarnations.refresh();
-    options.onAssignment?.(assigned);
-  });
-  for (const event of [consumer.events.FETCH, consumer.events.HEARTBEAT]) consumer.on(event, () => (lastActivityAt = Date.now()));
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    joined = false;
-    logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
-  });
+/** The runner; its public members are arrow functions, so they can be handed around unbound. */
+class BatchConsumerRunner implements ConsumerRunner {
+  readonly consumer: Consumer;
+  private readonly commitMode: 'after-batch' | 'manual';
+  private readonly backoff: BackoffOptions;
+  private readonly metrics: ConsumerMetrics | undefined;
+  private readonly stopping = new AbortController();
+  private readonly incarnations: IncarnationGuard;
+  private readonly activityTimeoutMs: number;
+  private joined = false;
+  private assignedPartitions = 0;
+  /** Last fetch or heartbeat that completed: a consumer whose broker is gone stops seeing either. */
+  private lastActivityAt = 0;
+
+  constructor(private readonly o: ConsumerRunnerOptions) {
+    const { kafka, groupId, topics, logger } = o;
+    this.commitMode = o.commitMode ?? 'after-batch';
+    this.backoff = o.backoff ?? DEFAULT_BACKOFF;
+    this.metrics = o.registry ? createConsumerMetrics(o.registry) : undefined;
+    const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+      maxBytesPerPartition: o.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxWaitTimeInMs: o.maxWaitTimeInMs ?? 1000,
+      allowAutoTopicCreation: false,
+    });
+    this.activityTimeoutMs = o.readinessTimeoutMs ?? Math.max(15_000, 3 * (o.maxWaitTimeInMs ?? 1000));
+    this.incarnations = createIncarnationGuard({
+      fetchIds: (names) => topicIdsOf(kafka, names),
+      topics,
+      logger,
+      checkMs: o.topicCheckMs ?? 10_000,
+      onRecreated:
+        o.onTopicRecreated ??
+        ((error) => {
+          logger.fatal({ groupId, topic: error.topic }, `${error.message}; exiting so that the consumer starts over on the new topic`);
+          process.exit(EXIT_TOPIC_RECREATED);
+        }),
+    });
+    this.watchGroup();
+  }
+
+  start = async (): Promise<void> => {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  };
+
+  stop = async (): Promise<void> => {
+    this.stopping.abort();
+    this.incarnations.stop();
+    this.joined = false;
+    await this.consumer.stop();
+    await this.consumer.disconnect();
+  };
+
+  commit = async (offsets: TopicPartitionOffset[]): Promise<void> => {
+    if (offsets.length === 0) return;
+    await this.incarnations.verify([...new Set(offsets.map((o) => o.topic))]);
+    await this.consumer.commitOffsets(offsets);
+    for (const o of offsets) this.metrics?.commits.inc({ topic: o.topic });
+  };
+
+  pause = (topic: string, partition: number): void => this.whenRunning('pause', () => this.consumer.pause([{ topic, partitions: [partition] }]));
+
+  resume = (topic: string, partition: number): void => this.whenRunning('resume', () => this.consumer.resume([{ topic, partitions: [partition] }]));
+
+  isReady = (): boolean =>
+    this.joined && !this.stopping.signal.aborted && this.assignedPartitions > 0 && Date.now() - this.lastActivityAt < this.activityTimeoutMs;
+
+  private watchGroup(): void {
+    const { consumer } = this;
+    const { groupId, logger } = this.o;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.joined = true;
+      const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+      logger.info({ groupId, assigned: assigned.length }, 'joined consumer group');
+      this.assignedPartitions = assigned.length;
+      this.lastActivityAt = Date.now();
+      this.incarnations.refresh();
+      this.o.onAssignment?.(assigned);
+    });
+    for (const event of [consumer.events.FETCH, consumer.events.HEARTBEAT]) consumer.on(event, () => (this.lastActivityAt = Date.now()));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
+    });
+  }
 
   /**
    * kafkajs refuses pause/resume while it is not running (before run(), after stop(), and while it restarts a
    * crashed consumer: "Consumer group was not initialized"). Nothing is fetched then anyway, and a restarted
    * consumer starts unpaused from the committed offsets, so the call is dropped rather than thrown at the caller.
    */
-  function whenRunning(what: string, call: () => void): void {
+  private whenRunning(what: string, call: () => void): void {
     try {
       call();
     } catch (error) {
-      logger.debug({ err: error, what }, 'consumer not running; call skipped');
+      this.o.logger.debug({ err: error, what }, 'consumer not running; call skipped');
     }
   }
 
-  async function commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    if (offsets.length === 0) return;
-    await incarnations.verify([...new Set(offsets.map((o) => o.topic))]);
-    await consumer.commitOffsets(offsets);
-    for (const o of offsets) metrics?.commits.inc({ topic: o.topic });
-  }
-
-  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition, messages } = batch;
     const last = messages.at(-1);
     if (!last) return;
+    const { metrics, stopping } = this;
     const timer = metrics?.batchSeconds.startTimer({ topic });
     metrics?.batchSize.observe({ topic }, messages.length);
-    // A stopping runner or a rebalance abandons the batch: nothing resolved, nothing committed, so it is read
-    // again by whoever owns the partition next.
-    const abandoned = () => stopping.signal.aborted || !isRunning() || isStale();
     try {
       await retry(
         async () => {
-          if (abandoned()) throw new BatchAbandoned();
-          await handle({ topic, partition, messages, highWatermark: batch.highWatermark }, { heartbeat, signal: stopping.signal });
+          // A stopping runner or a rebalance abandons the batch: nothing resolved, nothing committed, so it is
+          // read again by whoever owns the partition next.
+          if (stopping.signal.aborted || !isRunning() || isStale()) throw new BatchAbandoned();
+          await this.o.handle({ topic, partition, messages, highWatermark: batch.highWatermark }, { heartbeat, signal: stopping.signal });
         },
         {
-          backoff,
+          backoff: this.backoff,
           signal: stopping.signal,
           retryable: (error) => !(error instanceof BatchAbandoned),
           onRetry: ({ error, attempt, delayMs }) => {
             metrics?.retries.inc({ topic });
-            logger.warn({ topic, partition, firstOffset: messages[0]?.offset, attempt, retryInMs: delayMs, err: error }, 'batch failed, will retry');
+            this.o.logger.warn({ topic, partition, firstOffset: messages[0]?.offset, attempt, retryInMs: delayMs, err: error }, 'batch failed, will retry');
           },
           wait: (ms, signal) => sleepWithHeartbeats(ms, heartbeat, signal),
         },
@@ -189,36 +232,11 @@ export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRu
       throw error;
     }
     resolveOffset(last.offset);
-    if (commitMode === 'after-batch') await commit([{ topic, partition, offset: nextOffset(last.offset) }]);
+    if (this.commitMode === 'after-batch') await this.commit([{ topic, partition, offset: nextOffset(last.offset) }]);
     metrics?.messages.inc({ topic }, messages.length);
     timer?.();
     await heartbeat();
   }
-
-  return {
-    consumer,
-    async start() {
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch,
-      });
-    },
-    async stop() {
-      stopping.abort();
-      incarnations.stop();
-      joined = false;
-      await consumer.stop();
-      await consumer.disconnect();
-    },
-    commit,
-    pause: (topic, partition) => whenRunning('pause', () => consumer.pause([{ topic, partitions: [partition] }])),
-    resume: (topic, partition) => whenRunning('resume', () => consumer.resume([{ topic, partitions: [partition] }])),
-    isReady: () => joined && !stopping.signal.aborted && assignedPartitions > 0 && Date.now() - lastActivityAt < activityTimeoutMs,
-  };
 }
 
 /** Waits out a backoff without missing heartbeats (the session timeout may be shorter than the backoff). */
