@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadConfig } from '@ckt/config';
 import { createKafka, createPublisher, kafkaSchema } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
-import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
+import { archiverSchema, startArchiver } from '@ckt/topic-archiver';
 import { startStack } from '@ckt/local-stack';
 import { envNumber, isMain, printSummary } from './harness.ts';
 import { sumSamples } from '../helpers/metrics.ts';

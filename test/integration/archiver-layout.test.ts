@@ -10,7 +10,7 @@ import { archiveSchema, createFileStore, decodeArchiveObject, gunzip, listAll, o
 import { DLQ_REASON_CODES } from '@ckt/domain';
 import { createKafka, createPublisher, kafkaSchema, topicIdsOf, type IHeaders, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
-import { archiverSchema, startArchiver, type Archiver } from '@ckt/dlq-archiver';
+import { archiverSchema, startArchiver, type Archiver } from '@ckt/topic-archiver';
 import { ARCHIVE_BUCKET } from '@ckt/local-stack';
 import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';

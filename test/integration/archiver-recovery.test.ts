@@ -7,7 +7,7 @@ import { loadConfig } from '@ckt/config';
 import { archiveSchema, decodeArchiveObject, listAll, openObjectStore, type ObjectStore } from '@ckt/archive';
 import { createKafka, createPublisher, kafkaSchema, topicIdsOf, type Kafka } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
-import { archiverSchema, startArchiver, type StoredObject } from '@ckt/dlq-archiver';
+import { archiverSchema, startArchiver, type StoredObject } from '@ckt/topic-archiver';
 import { ARCHIVE_BUCKET, startS3, type S3Server } from '@ckt/local-stack';
 import { QUIET_SERVICE_ENV, withStack } from '../helpers/stack.ts';
 import { until } from '../helpers/wait.ts';

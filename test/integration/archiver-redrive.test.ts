@@ -6,7 +6,7 @@ import { loadConfig } from '@ckt/config';
 import { createDeadLetterPublisher } from '@ckt/kafka';
 import { createLogger } from '@ckt/logging';
 import type { DlqReason } from '@ckt/domain';
-import { archiverSchema, startArchiver } from '@ckt/dlq-archiver';
+import { archiverSchema, startArchiver } from '@ckt/topic-archiver';
 import { QUIET_SERVICE_ENV, withBroker, withStack } from '../helpers/stack.ts';
 import { collectRecords } from '../helpers/topic-reader.ts';
 import { until } from '../helpers/wait.ts';
@@ -45,7 +45,7 @@ async function endOffsets(topic: string): Promise<number> {
 
 function redrive(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/dlq-archiver/src/redrive.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/topic-archiver/src/redrive.ts', ...args], {
       env: { ...process.env, ...stack().env(), TOPIC_DLQ: DLQ, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

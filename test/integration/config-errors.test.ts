@@ -6,7 +6,7 @@ const SERVICES = [
   'services/router/src/main.ts',
   'services/extractor/src/main.ts',
   'services/sink-clickhouse/src/main.ts',
-  'services/dlq-archiver/src/main.ts',
+  'services/topic-archiver/src/main.ts',
 ];
 
 function run(main: string, env: Record<string, string>) {

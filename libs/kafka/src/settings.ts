@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, field } from '@ckt/config';
+import { DEFAULT_TOPIC_NAMES } from '@ckt/domain';
 
 export const kafkaEnv = {
   KAFKA_BROKERS: field.hostPortList(),
@@ -25,12 +26,13 @@ export const kafkaEnv = {
 export const kafkaSchema = z.object(kafkaEnv);
 export type KafkaSettings = z.infer<typeof kafkaSchema>;
 
+/** Topic names unless configured: the catalog's (DEFAULT_TOPIC_NAMES). */
 export const topicsEnv = {
-  TOPIC_RAW: field.text('checkout.events.raw'),
-  TOPIC_DLQ: field.text('checkout.dlq'),
-  TOPIC_FAMILY_PREFIX: field.text('checkout.events.'),
-  TOPIC_DWH_PREFIX: field.text('dwh.'),
-  TOPIC_BRIDGE_CURSOR: field.text('checkout.bridge.cursor'),
+  TOPIC_RAW: field.text(DEFAULT_TOPIC_NAMES.raw),
+  TOPIC_DLQ: field.text(DEFAULT_TOPIC_NAMES.dlq),
+  TOPIC_FAMILY_PREFIX: field.text(DEFAULT_TOPIC_NAMES.familyPrefix),
+  TOPIC_DWH_PREFIX: field.text(DEFAULT_TOPIC_NAMES.dwhPrefix),
+  TOPIC_BRIDGE_CURSOR: field.text(DEFAULT_TOPIC_NAMES.bridgeCursor),
 };
 export const topicsSchema = z.object(topicsEnv);
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { field, loadConfig, runService } from '@ckt/config';
+import { DEFAULT_TOPIC_NAMES } from '@ckt/domain';
 import { processAlive, readWarehouseOwner } from '@ckt/warehouse';
 import { startStack, type Stack } from './stack.ts';
 import { tsEntryCommand } from './process.ts';
@@ -48,8 +49,8 @@ const SERVICES: ServiceEntry[] = [
   { name: 'extractor', main: 'services/extractor/src/main.ts', stopOrder: 3 },
   { name: 'sink-clickhouse', main: 'services/sink-clickhouse/src/main.ts', stopOrder: 4 },
   // The groups compose and k8s use: archiver.checkout.dlq (the default) and raw-archiver.
-  { name: 'dlq-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.dlq' }, stopOrder: 4 },
-  { name: 'raw-archiver', main: 'services/dlq-archiver/src/main.ts', env: { ARCHIVE_TOPIC: 'checkout.events.raw', ARCHIVE_GROUP_ID: 'raw-archiver', ARCHIVE_SERVICE_NAME: 'raw-archiver' }, stopOrder: 4 },
+  { name: 'dlq-archiver', main: 'services/topic-archiver/src/main.ts', env: { ARCHIVE_TOPIC: DEFAULT_TOPIC_NAMES.dlq }, stopOrder: 4 },
+  { name: 'raw-archiver', main: 'services/topic-archiver/src/main.ts', env: { ARCHIVE_TOPIC: DEFAULT_TOPIC_NAMES.raw, ARCHIVE_GROUP_ID: 'raw-archiver', ARCHIVE_SERVICE_NAME: 'raw-archiver' }, stopOrder: 4 },
 ];
 
 /** A start that cannot go on: one line for the user, no stack trace. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { field } from '@ckt/config';
 import { archiveEnv } from '@ckt/archive';
+import { DEFAULT_TOPIC_NAMES } from '@ckt/domain';
 import { DEFAULT_GROUP_IDS, kafkaEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
@@ -13,7 +14,7 @@ export const archiverEnv = {
   ...observabilityEnv,
   ...archiveEnv,
   /** The topic this instance archives: checkout.dlq (dead letters) or checkout.events.raw (raw archive). */
-  ARCHIVE_TOPIC: field.text('checkout.dlq'),
+  ARCHIVE_TOPIC: field.text(DEFAULT_TOPIC_NAMES.dlq),
   /** How this instance names itself in logs, the metrics' `service` label and its Kafka client id (the raw
    * archive runs the same code as `raw-archiver`). */
   ARCHIVE_SERVICE_NAME: field.text('dlq-archiver'),
