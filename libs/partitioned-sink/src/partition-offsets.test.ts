@@ -19,9 +19,9 @@ describe('partition offsets (exactly once as ranges)', () => {
     const first = offsets.unhandled(messages(0, 9));
     expect(offsetsOf(first.fresh)).toEqual([7, 8, 9]);
     expect(first.skipped).toBe(7);
-    expect(offsets.handOver(9n)).toBe(true);
+    expect(offsets.handOver(7n, 9n)).toBe(true);
     expect(offsets.unhandled(messages(5, 12)).fresh).toEqual(messages(10, 12));
-    expect(offsets.handOver(9n)).toBe(false);
+    expect(offsets.handOver(5n, 9n)).toBe(false);
   });
 
   it('at write time, drops the items another writer made durable meanwhile', () => {
@@ -51,5 +51,16 @@ describe('partition offsets (exactly once as ranges)', () => {
     expect(offsets.unhandled(messages(0, 4)).fresh).toEqual(messages(0, 4));
     expect(offsets.unwritten(items(0, 4), 1000n).items).toEqual(items(0, 4));
     expect(reports).toEqual([[1000n, 5n]]);
+  });
+
+  it('sees a fetch below everything handed over as the consumer going back, and takes it after a restart', () => {
+    const offsets = new PartitionOffsets(() => {});
+    offsets.learnWatermark(undefined);
+    expect(offsets.handOver(2n, 4n)).toBe(true); // fetched ahead of the committed position
+    expect(offsets.rewound(3n)).toBe(false);
+    expect(offsets.rewound(0n)).toBe(true);
+    offsets.restart();
+    expect(offsets.unhandled(messages(0, 4)).fresh).toEqual(messages(0, 4));
+    expect(offsets.handOver(0n, 4n)).toBe(true);
   });
 });

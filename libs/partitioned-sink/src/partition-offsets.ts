@@ -13,7 +13,10 @@ export type WatermarkPastEnd = (watermark: bigint, logEnd: bigint) => void;
  * - durable: at or below the watermark the store recorded (a replay, a restart, another member that owned
  *   the partition before): skipped, before they are even decoded once the watermark is known, and again at
  *   write time against the watermark read then (authoritative: another member may have written meanwhile);
- * - handed over: redelivered after a rebalance or a retried fetch: dropped;
+ * - handed over: redelivered after a retried fetch: dropped;
+ * - a fetch that starts below everything handed over means the consumer went back (a batch fetched ahead of
+ *   the committed position came first, around a rebalance or a restart of the consumer, or the offsets were
+ *   reset): the writer starts over from there (`rewound`, `restart`), or those records would be dropped;
  * - a watermark at or past the partition's end does not apply: the topic was re-created (reported once).
  *
  * Written batches advance the watermark, so the range boundaries only move forward within an assignment.
@@ -22,6 +25,8 @@ export class PartitionOffsets {
   /** undefined: not read yet; null: the store holds nothing of this partition. */
   private watermark: bigint | null | undefined;
   private handedThrough = -1n;
+  /** Lowest offset handed over since the last restart. */
+  private handedFrom: bigint | undefined;
   private logEnd: bigint | undefined;
   private reportedPastEnd = false;
 
@@ -50,9 +55,21 @@ export class PartitionOffsets {
     return { fresh, skipped: messages.length - fresh.length };
   }
 
-  /** Takes a fetch through `through` into the handed-over range; false when all of it was handed over already. */
-  handOver(through: bigint): boolean {
+  /** True when a fetch starting at `firstOffset` starts below everything handed over. */
+  rewound(firstOffset: bigint): boolean {
+    return this.handedFrom !== undefined && firstOffset < this.handedFrom;
+  }
+
+  /** Forgets what was handed over (not what is durable): the next fetch is taken whatever its offsets. */
+  restart(): void {
+    this.handedThrough = -1n;
+    this.handedFrom = undefined;
+  }
+
+  /** Takes a fetch [from, through] into the handed-over range; false when all of it was handed over already. */
+  handOver(from: bigint, through: bigint): boolean {
     if (through <= this.handedThrough) return false;
+    this.handedFrom ??= from;
     this.handedThrough = through;
     return true;
   }

@@ -56,7 +56,9 @@ export class PartitionWriter<Item extends OffsetItem> {
   private readonly pausedFor = new Set<PauseReason>();
   private readonly context: WriteContext;
   /** Cut batches waiting for the one being written; the write loop takes them in order. */
-  private readonly queue: Array<{ batch: CutBatch<Item>; cutAt: number }> = [];
+  private readonly queue: Array<{ batch: CutBatch<Item>; cutAt: number; epoch: number }> = [];
+  /** Bumped when the consumer went back: batches cut before that are neither written nor committed. */
+  private epoch = 0;
   private writing = false;
   /** The write loop while it runs; it starts after the previous writer of the partition settled. */
   private loop: Promise<void> | undefined;
@@ -109,9 +111,22 @@ export class PartitionWriter<Item extends OffsetItem> {
     this.offsets.learnWatermark(await this.o.store.watermark(this.o.tp));
   }
 
-  /** Takes the items of one fetch (in offset order) through offset `through`, the log end at fetch time. */
-  accept(items: Item[], through: bigint, logEnd: bigint | undefined): void {
-    if (this.closed || !this.offsets.handOver(through)) return;
+  /**
+   * Called with the first offset of each fetch before it is prepared. A fetch below everything handed over means
+   * the consumer went back: what is buffered or waiting is dropped and uncommitted, and the partition starts over
+   * from that fetch (what the store holds is still skipped by the watermark, or rewritten to the same bytes).
+   */
+  fetched(firstOffset: bigint): void {
+    if (!this.offsets.rewound(firstOffset)) return;
+    this.o.logger.warn({ ...this.tp, offset: String(firstOffset) }, 'the consumer went back; the partition starts over from there');
+    this.epoch++;
+    this.hold(-this.memoryOf([...this.cutter.clear(), ...this.queue.splice(0).flatMap((queued) => queued.batch.items)]));
+    this.offsets.restart();
+  }
+
+  /** Takes the items of one fetch [from, through] (in offset order), with the log end at fetch time. */
+  accept(items: Item[], from: bigint, through: bigint, logEnd: bigint | undefined): void {
+    if (this.closed || !this.offsets.handOver(from, through)) return;
     const atEnd = logEnd !== undefined && through + 1n >= logEnd;
     this.cutter.add(items, through, this.now(), atEnd);
     this.hold(this.memoryOf(items));
@@ -195,7 +210,7 @@ export class PartitionWriter<Item extends OffsetItem> {
 
   private enqueue(batch: CutBatch<Item>): void {
     if (batch.items.length > 0) this.o.observer.cut?.(this.o.tp, batch.trigger, batch.items.length);
-    this.queue.push({ batch, cutAt: this.now() });
+    this.queue.push({ batch, cutAt: this.now(), epoch: this.epoch });
     this.loop ??= this.writeQueued();
   }
 
@@ -204,7 +219,7 @@ export class PartitionWriter<Item extends OffsetItem> {
     await this.predecessor;
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
       this.writing = true;
-      await this.write(next.batch, next.cutAt);
+      await this.write(next.batch, next.cutAt, next.epoch);
     }
     this.loop = undefined;
   }
@@ -222,12 +237,13 @@ export class PartitionWriter<Item extends OffsetItem> {
     this.hold(this.memoryOf(batch.items.filter((item) => item.offset > durableThrough)));
   }
 
-  private async write(batch: CutBatch<Item>, cutAt: number): Promise<void> {
+  private async write(batch: CutBatch<Item>, cutAt: number, epoch: number): Promise<void> {
     const { tp, store, observer } = this.o;
+    const current = () => epoch === this.epoch;
     try {
-      // A revoked, stopped or failed partition writes nothing more: a later batch must never be durable (and
-      // committed) while an earlier one is not.
-      if (this.closed || this.failed || this.signal.aborted) return;
+      // A revoked, stopped, failed or rewound partition writes nothing more of what it cut before: a later batch
+      // must never be durable (and committed) while an earlier one is not.
+      if (this.closed || this.failed || this.signal.aborted || !current()) return;
       let items = batch.items;
       if (items.length > 0 && store.watermark) {
         const unwritten = this.offsets.unwritten(items, await this.retry('read_progress', () => this.watermark()));
@@ -237,6 +253,8 @@ export class PartitionWriter<Item extends OffsetItem> {
       let through = batch.coveredThrough;
       if (items.length > 0) {
         const durableThrough = await store.write(tp, { ...batch, items }, this.context);
+        // Went back meanwhile: its offsets are read again and committed after what comes before them.
+        if (!current()) return;
         if (typeof durableThrough === 'bigint' && durableThrough < batch.coveredThrough) {
           through = durableThrough;
           items = items.filter((item) => item.offset <= durableThrough);

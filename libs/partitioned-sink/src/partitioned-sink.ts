@@ -101,6 +101,8 @@ export function createSinkEngine<Item extends OffsetItem>(options: SinkEngineOpt
       const tp = { topic: batch.topic, partition: batch.partition };
       observer.consumed?.(tp, batch.messages.length);
       const writer = writerOf(tp);
+      const first = BigInt((batch.messages[0] as { offset: string }).offset);
+      writer.fetched(first);
       const logEnd = /^\d+$/.test(batch.highWatermark) ? BigInt(batch.highWatermark) : undefined;
       writer.offsets.sawLogEnd(logEnd);
       // The handler never blocks long on the store (that would stall fetching for every partition): without a
@@ -108,7 +110,7 @@ export function createSinkEngine<Item extends OffsetItem>(options: SinkEngineOpt
       await within(writer.ready(), 1000);
       const { fresh, skipped } = writer.offsets.unhandled(batch.messages);
       if (skipped > 0) observer.skipped?.(tp, skipped);
-      writer.accept(await store.prepare(tp, fresh), BigInt(last.offset), logEnd);
+      writer.accept(await store.prepare(tp, fresh), first, BigInt(last.offset), logEnd);
     },
     onAssignment(assigned) {
       for (const [key, writer] of writers) {

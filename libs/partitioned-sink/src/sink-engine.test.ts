@@ -245,6 +245,19 @@ describe('sink engine', () => {
     expect(h.commits).toEqual([]);
   });
 
+  it('starts a partition over when a fetch comes below what it was handed (a batch fetched ahead came first)', async () => {
+    const h = harness({ maxItems: 3, withWatermark: false });
+    let release!: () => void;
+    h.controls.gate = new Promise<void>((resolve) => (release = resolve));
+    await h.fetch(2, 7, 100); // ahead of the committed position: [2-4] is being written, [5-7] waits
+    await h.fetch(0, 7, 100); // from the committed position
+    release();
+    await vi.waitFor(() => expect(h.commits.at(-1)).toBe('8'));
+    // The batch in flight was written but not committed; everything from offset 0 was written again, in order.
+    expect(h.writes).toEqual([range(2, 4), range(0, 2), range(3, 5), range(6, 7)]);
+    expect(h.commits).toEqual(['3', '6', '8']);
+  });
+
   it('drains: pauses, writes and commits what is buffered, however young', async () => {
     const h = harness({ intervalMs: 60_000, withWatermark: false });
     await h.fetch(0, 3);
