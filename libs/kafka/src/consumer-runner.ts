@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@ckt/logging';
-import { DEFAULT_BACKOFF, retry, RetryStoppedError, sleep, type BackoffOptions } from '@ckt/resilience';
+import { backoffDelay, DEFAULT_BACKOFF, retry, RetryStoppedError, sleep, type BackoffOptions } from '@ckt/resilience';
 import { createConsumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
 import { createIncarnationGuard, type IncarnationGuard, type TopicRecreatedError } from './incarnation-guard.ts';
 import { topicIdsOf } from './topic-ids.ts';
@@ -105,6 +105,8 @@ class BatchConsumerRunner implements ConsumerRunner {
   private assignedPartitions = 0;
   /** Last fetch or heartbeat that completed: a consumer whose broker is gone stops seeing either. */
   private lastActivityAt = 0;
+  /** Restarts since the consumer last joined its group (for their backoff). */
+  private crashRestarts = 0;
 
   constructor(private readonly o: ConsumerRunnerOptions) {
     const { kafka, groupId, topics, logger } = o;
@@ -139,12 +141,7 @@ class BatchConsumerRunner implements ConsumerRunner {
   start = async (): Promise<void> => {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    await this.run();
   };
 
   stop = async (): Promise<void> => {
@@ -169,11 +166,42 @@ class BatchConsumerRunner implements ConsumerRunner {
   isReady = (): boolean =>
     this.joined && !this.stopping.signal.aborted && this.assignedPartitions > 0 && Date.now() - this.lastActivityAt < this.activityTimeoutMs;
 
+  private run(): Promise<void> {
+    return this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only after errors it calls retriable; "Failed to find group coordinator"
+   * while the broker is away is not one of them, and would leave the service running but consuming nothing. So
+   * the runner restarts it (with backoff) until it joins again or the runner stops.
+   */
+  private async restartAfterCrash(attempt: number): Promise<void> {
+    const delayMs = backoffDelay(attempt, this.backoff);
+    this.o.logger.warn({ groupId: this.o.groupId, attempt, retryInMs: delayMs }, 'kafkajs gave up on the consumer; restarting it');
+    await sleep(delayMs, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
+    try {
+      await this.consumer.stop();
+      await this.consumer.connect();
+      // A join that fails crashes again, and the crash handler comes back here.
+      await this.run();
+    } catch (error) {
+      this.o.logger.warn({ groupId: this.o.groupId, err: error }, 'restarting the consumer failed');
+      if (!this.stopping.signal.aborted) void this.restartAfterCrash(attempt + 1);
+    }
+  }
+
   private watchGroup(): void {
     const { consumer } = this;
     const { groupId, logger } = this.o;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.crashRestarts = 0;
       const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
       logger.info({ groupId, assigned: assigned.length }, 'joined consumer group');
       this.assignedPartitions = assigned.length;
@@ -185,6 +213,7 @@ class BatchConsumerRunner implements ConsumerRunner {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart && !this.stopping.signal.aborted) void this.restartAfterCrash(++this.crashRestarts);
     });
   }
 
