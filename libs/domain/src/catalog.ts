@@ -16,6 +16,7 @@ import {
   type FieldSpec,
 } from './field-types.ts';
 import type { ExtractedTableName } from './tables.ts';
+import { checkPersonalData } from './personal-data-policy.ts';
 import { constant, derived, eventId, eventTimestamp, firstOf, payload, type ValueSource } from './value-sources.ts';
 
 /**
@@ -280,6 +281,7 @@ const CATALOG_ENTRIES = {
 export type EventName = keyof typeof CATALOG_ENTRIES;
 export const CATALOG: Readonly<Record<EventName, EventSpec>> = CATALOG_ENTRIES;
 export const EVENT_NAMES = Object.keys(CATALOG) as EventName[];
+checkPersonalData(CATALOG);
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(Object.keys(CATALOG));
 
