@@ -36,6 +36,7 @@ export { parseEnvelope, parseEnvelopeValue, type Envelope, type EnvelopeResult, 
 export { normaliseId } from './ids.ts';
 export { rawEventKey } from './keys.ts';
 export { maskSensitive, TRUNCATED_MARKER, type MaskOptions, type MaskResult } from './masking.ts';
+export { REMOVED_KEYS } from './masking-rules.ts';
 export { looksLikeCardNumber, looksLikeIban, passesLuhn } from './card-detection.ts';
 export { MONEY_SCALE, formatUnscaled, parseMoney, roundHalfEven } from './money.ts';
 export { birthYear, emailSha256 } from './pii.ts';

@@ -49,6 +49,9 @@ const RULES_BY_KEY: Readonly<Record<string, KeyRule>> = {
   acctnumber: 'account_number',
 };
 
+/** Keys whose values are removed (normalised: lower-case, no separators): what raw-text masking looks for too. */
+export const REMOVED_KEYS: readonly string[] = Object.keys(RULES_BY_KEY).filter((key) => RULES_BY_KEY[key] === 'remove');
+
 const EXEMPT_SNAKE_KEY = /^id$|_ids?$|_ts$|_at$|timestamp$|_ms$|_time$/i;
 // Case-sensitive on purpose: `paid` or `flat` must not read as `…Id` / `…At`.
 const EXEMPT_CAMEL_KEY = /[a-z0-9](?:Ids?|Ts|At|Ms|Time)$/;

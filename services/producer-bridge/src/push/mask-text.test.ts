@@ -20,6 +20,13 @@ describe('maskRawText', () => {
     expect(masked).toContain('3000');
   });
 
+  it('masks the value of every key masking removes, however it is spelled', () => {
+    const masked = maskRawText('{"Card_Security_Code": "321", securityCode=4321, "card-verification-value":"555" broken');
+    expect(masked).not.toMatch(/321|555/);
+    expect(masked).toContain('"Card_Security_Code": "***"');
+    expect(masked).toContain('securityCode=***');
+  });
+
   it('leaves short numbers alone', () => {
     expect(maskRawText('{"ticket_count": 3, "amount": 129.50, "checkout_id": "c-42"')).toBe('{"ticket_count": 3, "amount": 129.50, "checkout_id": "c-42"');
   });

@@ -1,9 +1,10 @@
-import { maskSensitive } from '@ckt/domain';
+import { maskSensitive, REMOVED_KEYS } from '@ckt/domain';
 
 // Digit runs of 13-19 digits with single spaces or dashes between groups.
 const CARD_LIKE_RUN = /\d(?:[ -]?\d){12,18}(?![ -]?\d)/g;
-// A security-code key (quoted or not) followed by its 3-4 digit value.
-const SECURITY_CODE = /((?:card[_-]?)?(?:cvc2?|cvv2?|csc|cvn|security[_-]?code|verification[_-]?(?:value|code))["']?\s*[:=]\s*["']?)\d{3,4}/gi;
+// A key masking removes (cvc, security_code, ...; any separators, any case; quoted or not) and its 3-4 digits.
+const REMOVED_KEY = REMOVED_KEYS.map((key) => [...key].join('[_-]?')).join('|');
+const SECURITY_CODE = new RegExp(`((?:${REMOVED_KEY})["']?\\s*[:=]\\s*["']?)\\d{3,4}`, 'gi');
 
 /**
  * Masks text that could not be parsed (an unparsable NDJSON line) before it is dead-lettered. Without structure
