@@ -56,5 +56,6 @@ export { startPullServer, type PullServer, type PullServerOptions, type PullSour
 export { createScheduledSource } from './record-store.ts';
 export { createSchedule, type Schedule } from './schedule.ts';
 export { parseCliArgs, USAGE, type CliOptions, type CliParse, type Mode } from './cli.ts';
-export { runGenerator, type RunIo } from './run.ts';
+export { runGenerator } from './run.ts';
+export type { RunIo } from './run-io.ts';
 export type { RunSummary } from './summary.ts';

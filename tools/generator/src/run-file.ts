@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { generatorOptionsOf, type CliOptions } from './cli.ts';
 import { generateRecords } from './generator.ts';
-import type { RunIo } from './run.ts';
+import type { RunIo } from './run-io.ts';
 import { SentLedger, type RunSummary } from './summary.ts';
 
 /** File mode: every record as one NDJSON line (exactly the text that would be sent), as fast as possible. */

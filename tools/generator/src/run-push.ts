@@ -3,7 +3,7 @@ import { generatorOptionsOf, type CliOptions } from './cli.ts';
 import { generateRecords, type GeneratedRecord } from './generator.ts';
 import { createHttpSender } from './http-sender.ts';
 import { ProgressTracker, startProgressPrinter } from './progress.ts';
-import type { RunIo } from './run.ts';
+import type { RunIo } from './run-io.ts';
 import { createSchedule } from './schedule.ts';
 import { BridgeReport } from './bridge-report.ts';
 import { sleep } from '@ckt/resilience';

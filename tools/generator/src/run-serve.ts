@@ -3,7 +3,7 @@ import { generateRecords } from './generator.ts';
 import { ProgressTracker, startProgressPrinter } from './progress.ts';
 import { startPullServer } from './pull-server.ts';
 import { createScheduledSource } from './record-store.ts';
-import type { RunIo } from './run.ts';
+import type { RunIo } from './run-io.ts';
 import { createSchedule } from './schedule.ts';
 import { SentLedger, type RunSummary } from './summary.ts';
 

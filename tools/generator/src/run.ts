@@ -2,19 +2,8 @@ import type { CliOptions } from './cli.ts';
 import { runFile } from './run-file.ts';
 import { runPush } from './run-push.ts';
 import { runServe } from './run-serve.ts';
+import type { RunIo } from './run-io.ts';
 import type { RunSummary } from './summary.ts';
-
-export interface RunIo {
-  /** Receives the summary document (one JSON text). */
-  stdout: (text: string) => void;
-  /** Receives progress and notices, one line per call. */
-  stderr: (line: string) => void;
-  /** Aborting ends the run early; the summary then covers what was sent so far. */
-  signal?: AbortSignal;
-  fetchImpl?: typeof fetch;
-  /** Serve mode: called with the base URL once the pull API listens. */
-  onListening?: (url: string) => void;
-}
 
 /** Runs one generator session as the CLI does and returns its summary (also written once to io.stdout). */
 export async function runGenerator(options: CliOptions, io: RunIo): Promise<RunSummary> {
