@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from './group-commit.ts';
+
+afterEach(() => vi.useRealTimers());
 
 describe('group commit', () => {
   it('writes items submitted during a write together in the next one, in order', async () => {
@@ -12,19 +14,21 @@ describe('group commit', () => {
     });
     const first = group.submit(1);
     const rest = [group.submit(2), group.submit(3), group.submit(4)];
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(writes).toEqual([[1]]);
+    // The first write holds its gate: the others can only be waiting for it.
+    await vi.waitFor(() => expect(writes).toEqual([[1]]));
     release();
     await Promise.all([first, ...rest]);
     expect(writes).toEqual([[1], [2, 3, 4]]);
   });
 
   it('coalesces the submissions of the linger window into one write', async () => {
+    vi.useFakeTimers();
     const writes: string[][] = [];
     const group = new GroupCommit<string>(async (items) => void writes.push(items), 20);
     const submitted = [group.submit('a')];
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.advanceTimersByTimeAsync(5);
     submitted.push(group.submit('b'), group.submit('c'));
+    await vi.advanceTimersByTimeAsync(15);
     await Promise.all(submitted);
     expect(writes).toEqual([['a', 'b', 'c']]);
   });
