@@ -26,7 +26,7 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { createHttpSender, expectedOutcome, generateRecords, type GeneratedRecord } from '@ckt/generator';
-import { sumSamples } from '../helpers/metrics.ts';
+import { samples, sumSamples } from '../helpers/metrics.ts';
 import { startPipeline, type RunningPipeline } from '../helpers/pipeline.ts';
 import { isMain, printSummary } from './harness.ts';
 
@@ -332,12 +332,10 @@ interface MetricsSnapshot {
 
 function freshnessBuckets(text: string): Map<number, number> {
   const buckets = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('sink_freshness_seconds_bucket{')) continue;
-    const le = /le="([^"]+)"/.exec(line)?.[1];
-    if (!le) continue;
-    const bound = le === '+Inf' ? Infinity : Number(le);
-    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  for (const { labels, value } of samples(text, 'sink_freshness_seconds_bucket')) {
+    if (!labels.le) continue;
+    const bound = labels.le === '+Inf' ? Infinity : Number(labels.le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + value);
   }
   return buckets;
 }
