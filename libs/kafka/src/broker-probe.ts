@@ -1,5 +1,6 @@
 import { logLevel } from 'kafkajs';
 import type { Logger } from '@ckt/logging';
+import { throttledCheck } from '@ckt/observability';
 import { createKafka } from './client.ts';
 import type { KafkaSettings } from './settings.ts';
 
@@ -22,8 +23,6 @@ export function createBrokerProbe(settings: KafkaSettings, logger: Logger, { cac
     retry: { retries: 0 },
     logLevel: logLevel.NOTHING,
   }).admin();
-  let last: { at: number; ok: Promise<boolean> } | undefined;
-
   async function ask(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -43,10 +42,7 @@ export function createBrokerProbe(settings: KafkaSettings, logger: Logger, { cac
   }
 
   return {
-    reachable() {
-      if (!last || Date.now() - last.at >= cacheMs) last = { at: Date.now(), ok: ask() };
-      return last.ok;
-    },
+    reachable: throttledCheck(cacheMs, ask),
     stop: () => admin.disconnect().catch(() => {}),
   };
 }

@@ -180,20 +180,24 @@ class BatchConsumerRunner implements ConsumerRunner {
    * while the broker is away is not one of them, and would leave the service running but consuming nothing. So
    * the runner restarts it (with backoff) until it joins again or the runner stops.
    */
-  private async restartAfterCrash(attempt: number): Promise<void> {
-    const delayMs = backoffDelay(attempt, this.backoff);
-    this.o.logger.warn({ groupId: this.o.groupId, attempt, retryInMs: delayMs }, 'kafkajs gave up on the consumer; restarting it');
+  private async restartAfterCrash(crashes: number): Promise<void> {
+    const { groupId, logger } = this.o;
+    const delayMs = backoffDelay(crashes, this.backoff);
+    logger.warn({ groupId, crashes, retryInMs: delayMs }, 'kafkajs gave up on the consumer; restarting it');
     await sleep(delayMs, this.stopping.signal);
-    if (this.stopping.signal.aborted) return;
-    try {
-      await this.consumer.stop();
-      await this.consumer.connect();
-      // A join that fails crashes again, and the crash handler comes back here.
-      await this.run();
-    } catch (error) {
-      this.o.logger.warn({ groupId: this.o.groupId, err: error }, 'restarting the consumer failed');
-      if (!this.stopping.signal.aborted) void this.restartAfterCrash(attempt + 1);
-    }
+    // A join that fails crashes again, and the crash handler comes back here; stop or connect failing is retried.
+    await retry(
+      async () => {
+        await this.consumer.stop();
+        await this.consumer.connect();
+        await this.run();
+      },
+      {
+        backoff: this.backoff,
+        signal: this.stopping.signal,
+        onRetry: ({ error, attempt }) => logger.warn({ groupId, attempt, err: error }, 'restarting the consumer failed, retrying'),
+      },
+    ).catch(() => {}); // stopped meanwhile
   }
 
   private watchGroup(): void {

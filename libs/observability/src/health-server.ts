@@ -28,7 +28,8 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-async function evaluate(checks: ReadinessChecks): Promise<Record<string, boolean>> {
+/** Every check's outcome by name; a check that throws counts as not ready. */
+export async function evaluateReadiness(checks: ReadinessChecks): Promise<Record<string, boolean>> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
@@ -39,6 +40,18 @@ async function evaluate(checks: ReadinessChecks): Promise<Record<string, boolean
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/**
+ * A check that costs a round trip (a ping, a metadata request), asked at most every `ms`: in between, and while one
+ * is in flight, callers share the last answer.
+ */
+export function throttledCheck(ms: number, check: () => Promise<boolean>): () => Promise<boolean> {
+  let last: { at: number; answer: Promise<boolean> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at >= ms) last = { at: Date.now(), answer: check().catch(() => false) };
+    return last.answer;
+  };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -52,7 +65,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/healthz') return json(res, 200, { status: 'ok' });
       if (path === '/readyz') {
-        const checks = await evaluate(options.readiness);
+        const checks = await evaluateReadiness(options.readiness);
         const ready = Object.values(checks).every(Boolean);
         return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
       }

@@ -1,6 +1,8 @@
 export { createMetricsRegistry, LATENCY_BUCKETS, SIZE_BUCKETS } from './metrics.ts';
 export {
+  evaluateReadiness,
   startHealthServer,
+  throttledCheck,
   observabilityEnv,
   observabilitySchema,
   type HealthServer,

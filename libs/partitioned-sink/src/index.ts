@@ -2,6 +2,7 @@ export { isTimedTrigger, type CutBatch, type CutTrigger, type Cutter } from './c
 export {
   createPartitionedSink,
   createSinkEngine,
+  partitionKey,
   type ConsumerControl,
   type PartitionedSink,
   type PartitionedSinkOptions,

@@ -105,10 +105,14 @@ export class PartitionWriter<Item extends OffsetItem> {
     return this.cutter.oldestAt;
   }
 
-  /** Resolves once the store's watermark is known (rejects when it cannot be read: the write path retries it). */
-  async ready(): Promise<void> {
-    if (this.offsets.watermarkKnown || !this.o.store.watermark) return;
-    this.offsets.learnWatermark(await this.o.store.watermark(this.o.tp));
+  /** The store's watermark is known (or the store keeps none): fetched records can be filtered before `prepare`. */
+  get ready(): boolean {
+    return this.offsets.watermarkKnown || !this.o.store.watermark;
+  }
+
+  /** Reads the store's watermark (rejects when it cannot be read: the write path retries it). */
+  async learnWatermark(): Promise<void> {
+    this.offsets.learnWatermark(await this.watermark());
   }
 
   /**
@@ -229,12 +233,13 @@ export class PartitionWriter<Item extends OffsetItem> {
    * (in order) to be cut again.
    */
   private putBack(batch: CutBatch<Item>, durableThrough: bigint): void {
-    const later = this.queue.splice(0);
-    const rest = [batch, ...later.map((queued) => queued.batch)].flatMap((b) => b.items.filter((item) => item.offset > durableThrough));
-    const coveredThrough = later.reduce((max, queued) => (queued.batch.coveredThrough > max ? queued.batch.coveredThrough : max), batch.coveredThrough);
-    this.cutter.restore({ items: rest, coveredThrough, trigger: batch.trigger });
+    const later = this.queue.splice(0).map((queued) => queued.batch);
+    const rest = batch.items.filter((item) => item.offset > durableThrough);
     // The later batches' items were held all along; the rest of this one is held again (see write's finally).
-    this.hold(this.memoryOf(batch.items.filter((item) => item.offset > durableThrough)));
+    this.hold(this.memoryOf(rest));
+    // Batches are cut in offset order: the last one covers the furthest.
+    const coveredThrough = later.at(-1)?.coveredThrough ?? batch.coveredThrough;
+    this.cutter.restore({ items: [...rest, ...later.flatMap((b) => b.items)], coveredThrough, trigger: batch.trigger });
   }
 
   private async write(batch: CutBatch<Item>, cutAt: number, epoch: number): Promise<void> {

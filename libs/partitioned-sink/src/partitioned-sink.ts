@@ -45,7 +45,8 @@ export interface SinkEngine {
   partitions(): PartitionState[];
 }
 
-const keyOf = ({ topic, partition }: TopicPartition) => `${topic}\u0000${partition}`;
+/** A map key for one topic partition. */
+export const partitionKey = ({ topic, partition }: TopicPartition): string => `${topic}\u0000${partition}`;
 
 /**
  * Consumes into a store through one PartitionWriter per assigned partition. A rebalance starts every partition
@@ -63,7 +64,7 @@ export function createSinkEngine<Item extends OffsetItem>(options: SinkEngineOpt
   let heldBytes = 0;
 
   function writerOf(tp: TopicPartition): PartitionWriter<Item> {
-    const key = keyOf(tp);
+    const key = partitionKey(tp);
     const existing = writers.get(key);
     if (existing) return existing;
     const { topic, partition } = tp;
@@ -101,13 +102,13 @@ export function createSinkEngine<Item extends OffsetItem>(options: SinkEngineOpt
       const tp = { topic: batch.topic, partition: batch.partition };
       observer.consumed?.(tp, batch.messages.length);
       const writer = writerOf(tp);
-      const first = BigInt((batch.messages[0] as { offset: string }).offset);
+      const first = BigInt(batch.messages[0]?.offset ?? last.offset);
       writer.fetched(first);
       const logEnd = /^\d+$/.test(batch.highWatermark) ? BigInt(batch.highWatermark) : undefined;
       writer.offsets.sawLogEnd(logEnd);
       // The handler never blocks long on the store (that would stall fetching for every partition): without a
       // watermark yet, records are prepared and the write filters them (it reads the watermark, with retries).
-      await within(writer.ready(), 1000);
+      if (!writer.ready) await within(writer.learnWatermark(), 1000);
       const { fresh, skipped } = writer.offsets.unhandled(batch.messages);
       if (skipped > 0) observer.skipped?.(tp, skipped);
       writer.accept(await store.prepare(tp, fresh), first, BigInt(last.offset), logEnd);

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { TopicNames } from '@ckt/domain';
 import { createKafka, createPublisher, ensureServiceTopics, startLagMonitor, type Kafka, type KafkaSettings, type LagMonitor, type Publisher } from '@ckt/kafka';
 import { createLogger, type Logger, type LoggingSettings } from '@ckt/logging';
-import { createMetricsRegistry, runShutdownSteps, startHealthServer, type HealthServer, type ReadinessChecks, type ShutdownStep } from '@ckt/observability';
+import { createMetricsRegistry, evaluateReadiness, runShutdownSteps, startHealthServer, type HealthServer, type ReadinessChecks, type ShutdownStep } from '@ckt/observability';
 
 export type ServiceSettings = KafkaSettings & Partial<LoggingSettings> & { METRICS_PORT: number; METRICS_HOST: string; LAG_POLL_MS: number };
 
@@ -100,7 +100,7 @@ export async function startService<Parts extends ServiceParts>(definition: Servi
     parts,
     context,
     health: started,
-    isReady: async () => (await Promise.all(Object.values(parts.readiness).map((check) => check()))).every(Boolean),
+    isReady: async () => Object.values(await evaluateReadiness(parts.readiness)).every(Boolean),
     shutdownSteps,
     stop,
   };

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import { tableTopic } from '@ckt/domain';
 import { createDeadLetterPublisher, topicIdsOf, topicNames } from '@ckt/kafka';
 import { createLogger, type Logger } from '@ckt/logging';
+import { throttledCheck } from '@ckt/observability';
 import { createPartitionedSink } from '@ckt/partitioned-sink';
 import { retry, RetryStoppedError, type BackoffOptions } from '@ckt/resilience';
 import { createRowCodec, rowCodecOptions, type RowCodec } from '@ckt/schemas';
@@ -108,7 +109,7 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
         queryServer = routeOn ? await startQueryRoute(config, logger, registry) : undefined;
         const queryUrl = queryServer?.url;
         return {
-          readiness: { consumer: sink.runner.isReady, producer: publisher.isConnected, warehouse: pingEvery(2000, () => warehouse.ping()), partitions: sink.healthy },
+          readiness: { consumer: sink.runner.isReady, producer: publisher.isConnected, warehouse: throttledCheck(2000, () => warehouse.ping()), partitions: sink.healthy },
           async start() {
             if (queryUrl && warehouse.target === 'chdb') writeWarehouseOwner(warehouse.location, { pid: process.pid, queryUrl, startedAt: new Date().toISOString() });
             await sink.start();
@@ -135,19 +136,6 @@ export async function startSink(config: SinkConfig, deps: SinkDeps = {}): Promis
     await closeWarehouse();
     throw error;
   }
-}
-
-/** A readiness check that asks at most every `ms` and answers the last outcome in between. */
-function pingEvery(ms: number, ping: () => Promise<boolean>): () => Promise<boolean> {
-  let up = true;
-  let last = 0;
-  return async () => {
-    if (Date.now() - last > ms) {
-      last = Date.now();
-      up = await ping();
-    }
-    return up;
-  };
 }
 
 /** The read-only query route on its own listener; off loopback only with a token. */

@@ -1,5 +1,5 @@
 import type { Logger } from '@ckt/logging';
-import { GroupCommit } from '@ckt/resilience';
+import { GroupCommit, LoadOnce } from '@ckt/resilience';
 import { readProgress, recordProgress, type ProgressRecord, type Warehouse } from '@ckt/warehouse';
 
 /** How long the first progress row of a round waits for those of partitions still finishing their inserts. */
@@ -20,7 +20,7 @@ export interface SinkProgressOptions {
  * group commit, since partitions flush on the same interval ticks and their rows mostly share one insert.
  */
 export class SinkProgress {
-  private readonly read = new Map<string, Promise<Map<number, bigint>>>();
+  private readonly read = new LoadOnce((topic: string) => this.load(topic));
   /** Per topic, the incarnation its progress was read for: what the rows written next record. */
   private readonly incarnations = new Map<string, string>();
   private readonly log: GroupCommit<ProgressRecord>;
@@ -30,7 +30,7 @@ export class SinkProgress {
   }
 
   async watermark(topic: string, partition: number): Promise<bigint | undefined> {
-    return (await this.watermarks(topic)).get(partition);
+    return (await this.read.get(topic)).get(partition);
   }
 
   record(progress: Omit<ProgressRecord, 'topicId'>): Promise<void> {
@@ -40,20 +40,7 @@ export class SinkProgress {
   /** After a rebalance: read again (a topic re-created in between starts its offsets over under a new id), now. */
   reload(topics: Iterable<string>): void {
     this.read.clear();
-    for (const topic of topics) this.watermarks(topic).catch(() => {});
-  }
-
-  private watermarks(topic: string): Promise<Map<number, bigint>> {
-    let loaded = this.read.get(topic);
-    if (!loaded) {
-      loaded = this.load(topic);
-      this.read.set(topic, loaded);
-      // A failed read is forgotten so the next caller (a retry) reads again.
-      loaded.catch(() => {
-        if (this.read.get(topic) === loaded) this.read.delete(topic);
-      });
-    }
-    return loaded;
+    for (const topic of topics) this.read.get(topic).catch(() => {});
   }
 
   private async load(topic: string): Promise<Map<number, bigint>> {

@@ -11,7 +11,8 @@ import {
 } from '@ckt/archive';
 import type { Logger } from '@ckt/logging';
 import type { KafkaMessage } from '@ckt/kafka';
-import type { CutBatch, SinkStore, TopicPartition, WriteContext } from '@ckt/partitioned-sink';
+import { partitionKey, type CutBatch, type SinkStore, type TopicPartition, type WriteContext } from '@ckt/partitioned-sink';
+import { LoadOnce } from '@ckt/resilience';
 import { reasonLabel, type ArchiveMetrics } from './archive-metrics.ts';
 import { ObjectCutter, type ObjectLimits, type PendingRecord } from './object-cutter.ts';
 
@@ -39,8 +40,6 @@ export interface ArchiveStoreOptions {
 /** The key held other bytes again after its boundary was adopted: never overwritten, the partition stops. */
 class ForeignObjectError extends Error {}
 
-const keyOf = ({ topic, partition }: TopicPartition) => `${topic}\u0000${partition}`;
-
 /**
  * An object store as a partitioned sink's store: gzip NDJSON objects, write-once keys by start offset. Before
  * each object it looks for one an earlier attempt stored under the same start offset (a crash between upload and
@@ -51,12 +50,13 @@ export class ArchiveStore implements SinkStore<PendingRecord> {
   private readonly now: () => number;
   private readonly cutters = new Map<string, ObjectCutter>();
   /** Per topic, the incarnation read since the last assignment (a re-created topic starts its offsets over). */
-  private readonly topicIds = new Map<string, Promise<string>>();
+  private readonly topicIds: LoadOnce<string, string>;
   /** Per partition, the start offset of the last object whose key held other bytes. */
   private readonly conflictAt = new Map<string, bigint>();
 
   constructor(private readonly o: ArchiveStoreOptions) {
     this.now = o.now ?? Date.now;
+    this.topicIds = new LoadOnce((topic) => o.topicId(topic));
   }
 
   async prepare(tp: TopicPartition, messages: KafkaMessage[]): Promise<PendingRecord[]> {
@@ -71,7 +71,7 @@ export class ArchiveStore implements SinkStore<PendingRecord> {
 
   cutter(tp: TopicPartition): ObjectCutter {
     const cutter = new ObjectCutter(this.o.limits, this.o.maxAgeMs);
-    this.cutters.set(keyOf(tp), cutter);
+    this.cutters.set(partitionKey(tp), cutter);
     return cutter;
   }
 
@@ -108,26 +108,13 @@ export class ArchiveStore implements SinkStore<PendingRecord> {
       return end;
     }
     // It ends past this batch: wait for the records up to its end (a revoked writer adopts nothing).
-    if (!signal.aborted) this.cutters.get(keyOf(tp))?.adopt(end);
+    if (!signal.aborted) this.cutters.get(partitionKey(tp))?.adopt(end);
     return first.offset - 1n;
-  }
-
-  private topicId(topic: string): Promise<string> {
-    let reading = this.topicIds.get(topic);
-    if (!reading) {
-      const read = this.o.topicId(topic);
-      // A failed read is tried again by the next caller (the write is retried with backoff).
-      read.catch(() => {
-        if (this.topicIds.get(topic) === read) this.topicIds.delete(topic);
-      });
-      this.topicIds.set(topic, (reading = read));
-    }
-    return reading;
   }
 
   private async keyAt(tp: TopicPartition, record: PendingRecord): Promise<string> {
     const [date = '', hour = ''] = record.slot.split('/');
-    const id = await this.topicId(tp.topic);
+    const id = await this.topicIds.get(tp.topic);
     return objectKey({ ...tp, startOffset: record.offset.toString(), date, hour, ...(id ? { topicId: id } : {}) });
   }
 
@@ -173,8 +160,8 @@ export class ArchiveStore implements SinkStore<PendingRecord> {
    */
   private conflicted(tp: TopicPartition, key: string, startOffset: bigint): void {
     this.o.metrics.conflicts.inc({ topic: tp.topic });
-    const again = this.conflictAt.get(keyOf(tp)) === startOffset;
-    this.conflictAt.set(keyOf(tp), startOffset);
+    const again = this.conflictAt.get(partitionKey(tp)) === startOffset;
+    this.conflictAt.set(partitionKey(tp), startOffset);
     if (again) {
       this.o.logger.error({ key, startOffset: String(startOffset) }, 'archive object holds other records at these offsets (was the topic re-created?); partition stopped, nothing overwritten');
       throw new ForeignObjectError(`archive object ${key} holds other records`);
