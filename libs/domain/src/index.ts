@@ -35,8 +35,8 @@ export {
 export { parseEnvelope, parseEnvelopeValue, type Envelope, type EnvelopeResult, type EnvelopeValueResult } from './envelope.ts';
 export { normaliseId } from './ids.ts';
 export { rawEventKey } from './keys.ts';
-export { maskSensitive, TRUNCATED_MARKER, type MaskOptions, type MaskResult } from './masking.ts';
-export { REMOVED_KEYS } from './masking-rules.ts';
+export { maskRawText, maskSensitive, TRUNCATED_MARKER, type MaskOptions, type MaskResult } from './masking.ts';
+export { neverLogged } from './log-redaction.ts';
 export { looksLikeCardNumber, looksLikeIban, passesLuhn } from './card-detection.ts';
 export { MONEY_SCALE, formatUnscaled, parseMoney, roundHalfEven } from './money.ts';
 export { birthYear, emailSha256 } from './pii.ts';

@@ -15,7 +15,8 @@
  * |                | `*timestamp`, `*_ms`, `*_time`                                       |                                |
  *
  * Every other string is scanned as free text, and every other integer as a number, for card numbers
- * (13-19 digits, spaces/dashes allowed, Luhn-valid, first digit 2-6) and IBANs (mod-97 valid); see masking.ts.
+ * (13-19 digits, spaces/dashes allowed, Luhn-valid, first digit 2-6) and IBANs (mod-97 valid): the patterns
+ * below, applied by masking.ts.
  */
 
 export type KeyRule = 'remove' | 'card_number' | 'account_number' | 'exempt';
@@ -50,13 +51,31 @@ const RULES_BY_KEY: Readonly<Record<string, KeyRule>> = {
 };
 
 /** Keys whose values are removed (normalised: lower-case, no separators): what raw-text masking looks for too. */
-export const REMOVED_KEYS: readonly string[] = Object.keys(RULES_BY_KEY).filter((key) => RULES_BY_KEY[key] === 'remove');
+const REMOVED_KEYS: readonly string[] = Object.keys(RULES_BY_KEY).filter((key) => RULES_BY_KEY[key] === 'remove');
+
+// ------------------------------------------------------------------------------------ free-text patterns
+
+export const CARD_DIGITS = { min: 13, max: 19 } as const;
+/** A run of digits with single spaces or dashes between them: where a card number may stand in free text. */
+export const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
+/** A card-like run of any checksum (raw text only, where nothing else tells a card from a number). */
+export const CARD_LIKE_RUN = new RegExp(`\\d(?:[ -]?\\d){${CARD_DIGITS.min - 1},${CARD_DIGITS.max - 1}}(?![ -]?\\d)`, 'g');
+/** Two letters, two check digits, then alphanumerics in optional single-space groups (may overrun the IBAN). */
+export const IBAN_CANDIDATE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}/g;
+export const MIN_IBAN_LENGTH = 15;
+/** A removed key (any separators, any case, quoted or not) assigned 3-4 digits, as in `"cvc": "123"` or `cvv2=987`. */
+export const SECURITY_CODE_ASSIGNMENT = new RegExp(
+  `((?:${REMOVED_KEYS.map((key) => [...key].join('[_-]?')).join('|')})["']?\\s*[:=]\\s*["']?)\\d{3,4}`,
+  'gi',
+);
+
+// ------------------------------------------------------------------------------------------- key lookup
 
 const EXEMPT_SNAKE_KEY = /^id$|_ids?$|_ts$|_at$|timestamp$|_ms$|_time$/i;
 // Case-sensitive on purpose: `paid` or `flat` must not read as `…Id` / `…At`.
 const EXEMPT_CAMEL_KEY = /[a-z0-9](?:Ids?|Ts|At|Ms|Time)$/;
 
-function normaliseKey(key: string): string {
+export function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 

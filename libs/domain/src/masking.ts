@@ -1,6 +1,6 @@
 import { looksLikeCardNumber, looksLikeIban, maskKeepingLast } from './card-detection.ts';
 import type { JsonObject, JsonValue } from './json.ts';
-import { ruleForKey, type KeyRule } from './masking-rules.ts';
+import { CARD_DIGITS, CARD_LIKE_RUN, DIGIT_RUN, IBAN_CANDIDATE, MIN_IBAN_LENGTH, ruleForKey, SECURITY_CODE_ASSIGNMENT, type KeyRule } from './masking-rules.ts';
 
 /**
  * Masks payment data in any JSON value before it enters Kafka (§3), walking nested objects and arrays.
@@ -125,10 +125,6 @@ function maskAccountField(text: string, counter: Walk): string {
   return maskKeepingLast(compact);
 }
 
-// Two letters, two check digits, then alphanumerics in optional single-space groups (may overrun the IBAN).
-const IBAN_CANDIDATE = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}/g;
-const MIN_IBAN_LENGTH = 15;
-
 function maskIbansInText(text: string, counter: Walk): string {
   return replaceCandidates(text, IBAN_CANDIDATE, 'first', (candidate) => {
     // The candidate may run into the next word: take the longest prefix that is a valid IBAN.
@@ -144,11 +140,6 @@ function maskIbansInText(text: string, counter: Walk): string {
     return undefined;
   });
 }
-
-// A run of digits with single spaces or dashes between them.
-const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
-const MIN_CARD_DIGITS = 13;
-const MAX_CARD_DIGITS = 19;
 
 /**
  * Masks card numbers in a digit run. The run may hold more than a card (a date before it, a second card),
@@ -167,8 +158,8 @@ function maskCardsInText(text: string, counter: Walk): string {
       let digits = '';
       for (let end = index; end < groups.length; end++) {
         digits += groups[end] ?? '';
-        if (digits.length > MAX_CARD_DIGITS) break;
-        if (digits.length >= MIN_CARD_DIGITS && looksLikeCardNumber(digits)) lastOfCard = end;
+        if (digits.length > CARD_DIGITS.max) break;
+        if (digits.length >= CARD_DIGITS.min && looksLikeCardNumber(digits)) lastOfCard = end;
       }
       if (lastOfCard >= 0) {
         result += maskKeepingLast(groups.slice(index, lastOfCard + 1).join(''));
@@ -183,6 +174,19 @@ function maskCardsInText(text: string, counter: Walk): string {
     }
     return changed ? result : undefined;
   });
+}
+
+/**
+ * Masks text that could not be parsed (an unparsable NDJSON line) before it is dead-lettered. Without structure
+ * there are no field names to go by, so it is stricter than maskSensitive: the free-text rules (Luhn-valid
+ * cards, IBANs) first, then every remaining card-like digit run (whatever its checksum, keeping the last 4)
+ * and every security-code-like `cvc: 123` value.
+ */
+export function maskRawText(text: string): string {
+  const counter: Walk = { count: 0, truncated: false, maxDepth: 1 };
+  return maskString(text, undefined, counter)
+    .replace(CARD_LIKE_RUN, (run) => maskKeepingLast(run.replace(/\D/g, '')))
+    .replace(SECURITY_CODE_ASSIGNMENT, (_match, prefix: string) => `${prefix}***`);
 }
 
 /**

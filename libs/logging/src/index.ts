@@ -1,2 +1,1 @@
 export { createCommandLogger, createLogger, loggingEnv, loggingSchema, type Logger, type LoggingSettings } from './logger.ts';
-export { REDACTED_PATHS } from './redaction.ts';

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACTED_PATHS } from './redaction.ts';
+import { createLogger } from './logger.ts';
 
 function capture(): { lines: string[]; stream: Writable } {
   const lines: string[] = [];
@@ -18,7 +17,7 @@ function capture(): { lines: string[]; stream: Writable } {
 describe('log redaction', () => {
   it('never writes payloads, record values, e-mails or tokens', () => {
     const { lines, stream } = capture();
-    const log = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+    const log = createLogger('test', {}, stream);
     log.warn(
       {
         event: { event_id: 'e1', payload: { email: 'ann@example.com', card: '4111111111111111' } },
@@ -32,6 +31,23 @@ describe('log redaction', () => {
     expect(line).toContain('"event_id":"e1"');
     expect(line).toContain('"offset":"7"');
     for (const secret of ['ann@example.com', '4111111111111111', 's3cret']) expect(line).not.toContain(secret);
+  });
+
+  it('censors personal and payment keys at any depth and in any spelling, from the catalog and the masking rules', () => {
+    const { lines, stream } = capture();
+    const log = createLogger('test', {}, stream).child({ topic: 'checkout.events.raw' }).child({ sasl: { password: 'p4ss' } });
+    log.warn(
+      {
+        failure: { context: { customer: { First_Name: 'Ann', birthDate: '1990-01-02' }, cardNumber: '5500005555555559', 'card-security-code': '321' } },
+        account: [{ IBAN: 'DE89370400440532013000' }],
+        attempt: 3,
+        err: new Error('insert refused'),
+      },
+      'rejected',
+    );
+    const line = lines.join('');
+    for (const secret of ['p4ss', '321', 'Ann', '1990-01-02', '5500005555555559', 'DE89370400440532013000']) expect(line).not.toContain(secret);
+    expect(JSON.parse(line)).toMatchObject({ topic: 'checkout.events.raw', attempt: 3, err: { message: 'insert refused' } });
   });
 });
 

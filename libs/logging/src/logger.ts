@@ -1,7 +1,7 @@
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { z } from 'zod';
 import { field } from '@ckt/config';
-import { REDACTED_PATHS } from './redaction.ts';
+import { redactLogObject } from './redaction.ts';
 
 export type { Logger } from 'pino';
 
@@ -19,13 +19,26 @@ export function createLogger(service: string, settings: Partial<LoggingSettings>
     name: service,
     level: settings.LOG_LEVEL ?? 'info',
     base: { service },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    formatters: { log: redactLogObject },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (settings.LOG_FORMAT === 'pretty') {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' } } });
+    return redactingChildBindings(pino({ ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss.l' } } }));
   }
-  return destination ? pino(options, destination) : pino(options);
+  return redactingChildBindings(destination ? pino(options, destination) : pino(options));
+}
+
+/**
+ * pino renders a child's bindings once, past `formatters.log`: they are redacted as the child is made. Children
+ * inherit this `child`, so grandchildren are covered too.
+ */
+function redactingChildBindings(logger: Logger): Logger {
+  const pinoChild = logger.child;
+  return Object.assign(logger, {
+    child(this: Logger, bindings: Bindings, options?: ChildLoggerOptions) {
+      return Reflect.apply(pinoChild, this, [redactLogObject(bindings), options]) as Logger;
+    },
+  });
 }
 
 /** For command-line tools: their stdout is the result a script parses, so log lines go to stderr. */

@@ -1,7 +1,6 @@
-import { maskSensitive, normaliseId, parseEnvelope, rawEventKey, type JsonValue, type StageReason } from '@ckt/domain';
+import { maskRawText, maskSensitive, normaliseId, parseEnvelope, rawEventKey, type JsonValue, type StageReason } from '@ckt/domain';
 import type { IHeaders, TopicMessages } from '@ckt/kafka';
 import type { BodyItem } from './body-parser.ts';
-import { maskRawText } from './mask-text.ts';
 
 /** A record for the raw topic. */
 export interface RawRecord {

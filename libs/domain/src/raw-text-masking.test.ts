@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskRawText } from './mask-text.ts';
+import { maskRawText } from './masking.ts';
 
 describe('maskRawText', () => {
   it('masks Luhn-valid and other card-like digit runs, keeping the last 4 digits', () => {
