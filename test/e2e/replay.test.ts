@@ -26,7 +26,7 @@ let expected: ExpectedOutcome;
 /** `npm run replay -- ...` with nothing but DATA_DIR set, as on a developer's machine. */
 function replay(...args: string[]) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KAFKA_')));
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/replay/src/main.ts', ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/ops/src/replay/main.ts', ...args], {
     cwd: ROOT,
     env: { ...env, DATA_DIR: dataDir },
     encoding: 'utf8',

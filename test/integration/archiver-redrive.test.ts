@@ -45,7 +45,7 @@ async function endOffsets(topic: string): Promise<number> {
 
 function redrive(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/topic-archiver/src/redrive.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/ops/src/redrive/main.ts', ...args], {
       env: { ...process.env, ...stack().env(), TOPIC_DLQ: DLQ, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 const replay = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'tools/replay/src/main.ts', ...args], { env: { ...process.env, ...stack.env() }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', 'tools/ops/src/replay/main.ts', ...args], { env: { ...process.env, ...stack.env() }, encoding: 'utf8', timeout: 60_000 });
 const moves = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as { partition: number; from: string; to: string; replayed: string });
 
 describe('npm run replay', () => {

@@ -146,7 +146,7 @@ describe('ClickHouse sink killed mid-batch', () => {
 
       // `npm run query` while the sink holds the directory: found through the owner file, answered read-only.
       expect(existsSync(path.join(stack().warehousePath, OWNER_FILE))).toBe(true);
-      const tool = tsEntryCommand(path.join(repoRoot, 'tools/query/src/main.ts'));
+      const tool = tsEntryCommand(path.join(repoRoot, 'tools/ops/src/query/main.ts'));
       const { stdout } = await promisify(execFile)(tool.command, [...tool.args, 'SELECT count() AS c FROM dwh.fact_refund FINAL'], {
         cwd: stack().dataDir,
         env: childEnv(),

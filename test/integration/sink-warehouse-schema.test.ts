@@ -149,7 +149,7 @@ describe('warehouse schema on chDB', () => {
   it('npm run query prints JSON lines from the chDB directory when no sink holds it, read-only', async () => {
     await warehouse.close();
     // From an empty working directory: no ./data/pipeline.json can point it at someone's running sink.
-    const { command, args: entry } = tsEntryCommand(path.join(repoRoot, 'tools/query/src/main.ts'));
+    const { command, args: entry } = tsEntryCommand(path.join(repoRoot, 'tools/ops/src/query/main.ts'));
     const run = (args: string[]) =>
       promisify(execFile)(command, [...entry, ...args], {
         cwd: dir,

@@ -1,5 +1,3 @@
 export { startArchiver, SERVICE, type Archiver, type ArchiverDeps } from './service.ts';
 export { archiverEnv, archiverSchema, groupIdOf, type ArchiverConfig } from './config.ts';
 export type { StoredObject } from './archive-store.ts';
-export { runRedrive, type RedriveOptions, type RedriveSummary } from './redrive/run.ts';
-export { parseRedriveArgs, type RedriveFilter } from './redrive/args.ts';

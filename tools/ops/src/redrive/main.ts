@@ -5,8 +5,8 @@ import { ConfigError, loadConfig } from '@ckt/config';
 import { archiveEnv, openObjectStore } from '@ckt/archive';
 import { createKafka, createPublisher, kafkaEnv, topicsEnv } from '@ckt/kafka';
 import { createCommandLogger, loggingEnv } from '@ckt/logging';
-import { parseRedriveArgs, UsageError, USAGE } from './redrive/args.ts';
-import { formatSummary, runRedrive } from './redrive/run.ts';
+import { parseRedriveArgs, UsageError, USAGE } from './args.ts';
+import { formatSummary, runRedrive } from './run.ts';
 
 const baseSchema = z.object({ ...archiveEnv, ...loggingEnv, TOPIC_DLQ: topicsEnv.TOPIC_DLQ });
 const kafkaSchema = z.object(kafkaEnv);

@@ -2,12 +2,12 @@
 // did as one JSON line. Against chDB, refuses while a sink process holds the directory.
 import { z } from 'zod';
 import { loadConfig, runService } from '@ckt/config';
-import { createLogger, loggingEnv } from '@ckt/logging';
+import { createCommandLogger, loggingEnv } from '@ckt/logging';
 import { migrate, openWarehouse, processAlive, readWarehouseOwner, warehouseDirectory, warehouseEnv } from '@ckt/warehouse';
 
 runService('migrate', async () => {
   const config = loadConfig(z.object({ ...warehouseEnv, ...loggingEnv }));
-  const logger = createLogger('migrate', config);
+  const logger = createCommandLogger('migrate', config);
   if (!config.CLICKHOUSE_URL) {
     const owner = readWarehouseOwner(warehouseDirectory(config));
     if (owner && processAlive(owner.pid)) {
