@@ -26,7 +26,7 @@ export class SinkProgress {
   private readonly log: GroupCommit<ProgressRecord>;
 
   constructor(private readonly o: SinkProgressOptions) {
-    this.log = new GroupCommit((records) => recordProgress(o.warehouse, records), PROGRESS_LINGER_MS);
+    this.log = new GroupCommit((records) => recordProgress(o.warehouse, records), { lingerMs: PROGRESS_LINGER_MS });
   }
 
   async watermark(topic: string, partition: number): Promise<bigint | undefined> {
