@@ -8,10 +8,10 @@
  * written before, or from brokers that give no ids) are read the same way.
  */
 
-export const OFFSET_DIGITS = 10;
-export const OBJECT_SUFFIX = '.ndjson.gz';
+const OFFSET_DIGITS = 10;
+const OBJECT_SUFFIX = '.ndjson.gz';
 
-export interface ObjectId {
+interface ObjectId {
   topic: string;
   partition: number;
   /** First offset in the object. */
@@ -37,7 +37,7 @@ export function hourSlotOf(timestampMs: number): HourSlot {
 /** The same from the UTC ISO form an archive line already carries (`YYYY-MM-DDTHH:...Z`). */
 export const hourSlotOfIso = (iso: string): HourSlot => ({ date: iso.slice(0, 10), hour: iso.slice(11, 13) });
 
-export const hourPrefix = (topic: string, slot: HourSlot) => `${topic}/dt=${slot.date}/hour=${slot.hour}/`;
+const hourPrefix = (topic: string, slot: HourSlot) => `${topic}/dt=${slot.date}/hour=${slot.hour}/`;
 
 export function objectKey(id: ObjectId): string {
   const incarnation = id.topicId ? `+${id.topicId}` : '';

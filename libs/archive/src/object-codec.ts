@@ -4,7 +4,7 @@ import { parseArchiveLine, serialiseLine, type ArchiveLine, type ArchivedRecord 
 export const OBJECT_CONTENT_TYPE = 'application/gzip';
 
 /** NDJSON text of the lines, one record per line, each ending in a newline. */
-export function ndjson(lines: ArchiveLine[]): Buffer {
+function ndjson(lines: ArchiveLine[]): Buffer {
   return Buffer.from(lines.map(serialiseLine).join(''), 'utf8');
 }
 

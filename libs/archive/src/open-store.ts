@@ -5,7 +5,7 @@ import { createFileStore } from './file-store.ts';
 import type { ObjectStore } from './object-store.ts';
 import { createS3Store } from './s3-store.ts';
 
-export type ArchiveTarget = { kind: 'file'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
+type ArchiveTarget = { kind: 'file'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
 
 /** `file:///abs`, `file://./rel` (relative to the working directory) or `s3://bucket/prefix`. */
 export function parseArchiveUrl(url: string): ArchiveTarget {

@@ -5,7 +5,7 @@ export type RawHeaderValue = Buffer | string | null | undefined;
 export type RawHeaders = Record<string, RawHeaderValue | RawHeaderValue[]>;
 
 /** The record as consumed (the fields of a kafkajs KafkaMessage this archive keeps). */
-export interface SourceRecord {
+interface SourceRecord {
   offset: string;
   /** Milliseconds since the epoch, as a decimal string. */
   timestamp: string;

@@ -10,7 +10,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { checkKey, normalisePrefix } from './keys.ts';
 import { ObjectConflictError, type ObjectStore } from './object-store.ts';
 
-export interface S3StoreOptions {
+interface S3StoreOptions {
   bucket: string;
   /** Key prefix inside the bucket (`a/b` or `a/b/`); empty for the bucket root. */
   prefix?: string;
@@ -29,7 +29,7 @@ export interface S3StoreOptions {
  * S3 client settings that work against AWS, MinIO and s3rver. Checksums only when an operation requires
  * them: with the SDK's default (always) s3rver stores streamed bodies corrupt, and MinIO versions differ.
  */
-export function s3ClientOptions(o: Omit<S3StoreOptions, 'bucket' | 'prefix' | 'multipartPartBytes'>): S3ClientConfig {
+function s3ClientOptions(o: Omit<S3StoreOptions, 'bucket' | 'prefix' | 'multipartPartBytes'>): S3ClientConfig {
   return {
     region: o.region,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),

@@ -1,4 +1,4 @@
 export { ConfigError } from './errors.ts';
 export { loadConfig, type Env } from './load.ts';
 export * as field from './fields.ts';
-export { runService, EXIT_CONFIG } from './startup.ts';
+export { runService } from './startup.ts';

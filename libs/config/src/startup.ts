@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.ts';
 
 /** Exit code for a configuration error (sysexits EX_CONFIG). */
-export const EXIT_CONFIG = 78;
+const EXIT_CONFIG = 78;
 
 /**
  * Runs a service's main. A configuration error prints one line and exits 78 (a supervisor should not restart

@@ -34,7 +34,7 @@ export interface RowSpec {
   readonly columns: Readonly<Record<string, ValueSource>>;
 }
 
-export interface EventSpec {
+interface EventSpec {
   readonly family: Family;
   readonly fields: readonly FieldSpec[];
   readonly rows: readonly RowSpec[];
@@ -292,10 +292,6 @@ export function isKnownEvent(name: string): name is EventName {
 /** The family of a catalog event; undefined for names not in the catalog. */
 export function familyOf(name: string): Family | undefined {
   return isKnownEvent(name) ? CATALOG[name].family : undefined;
-}
-
-export function eventSpec(name: EventName): EventSpec {
-  return CATALOG[name];
 }
 
 /** Catalog events of one family. */

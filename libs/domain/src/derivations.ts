@@ -11,7 +11,7 @@ export interface DerivationContext {
 type Derivation = (input: string, context: DerivationContext) => FieldValue;
 
 /** Column derivations named by the catalog. Each receives a validated non-null string; NULL in gives NULL out. */
-export const DERIVATIONS: Readonly<Record<DerivationName, Derivation>> = {
+const DERIVATIONS: Readonly<Record<DerivationName, Derivation>> = {
   /** e-mail -> keyed hash; the address itself never reaches a row. */
   email_sha256: (email, { emailPepper }) => emailSha256(email, emailPepper),
   /** `YYYY-MM-DD` -> its year. */

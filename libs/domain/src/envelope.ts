@@ -13,7 +13,7 @@ export interface Envelope {
   payload: JsonObject;
 }
 
-export type EnvelopeResult =
+type EnvelopeResult =
   | { ok: true; event: Envelope }
   | { ok: false; reason: 'invalid_envelope'; message: string };
 
@@ -44,7 +44,7 @@ export function parseEnvelope(input: unknown): EnvelopeResult {
   return { ok: true, event: { event_id: eventId, event_name: eventName, event_timestamp: eventTimestamp, payload } };
 }
 
-export type EnvelopeValueResult = EnvelopeResult | { ok: false; reason: 'invalid_json'; message: string };
+type EnvelopeValueResult = EnvelopeResult | { ok: false; reason: 'invalid_json'; message: string };
 
 /** The envelope of a Kafka record value (UTF-8 JSON). Failure messages never quote the value. */
 export function parseEnvelopeValue(value: Buffer | null | undefined): EnvelopeValueResult {

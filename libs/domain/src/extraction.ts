@@ -14,7 +14,7 @@ export interface WarehouseRow {
   values: RowValues;
 }
 
-export type ExtractionOptions = DerivationContext;
+type ExtractionOptions = DerivationContext;
 
 export type ExtractionResult =
   | { ok: true; rows: WarehouseRow[] }

@@ -28,11 +28,11 @@ export function maskSensitive(payload: JsonValue, options: MaskOptions = {}): Ma
   return { payload: masked, maskedCount: walk.count, truncated: walk.truncated };
 }
 
-export interface MaskOptions {
+interface MaskOptions {
   maxDepth?: number;
 }
 
-export interface MaskResult<T extends JsonValue> {
+interface MaskResult<T extends JsonValue> {
   payload: T;
   maskedCount: number;
   /** True when something nested deeper than maxDepth was replaced by TRUNCATED_MARKER. */

@@ -8,7 +8,7 @@
  * accepted: after JSON.parse it is just a number. Results above Decimal(18,2) (16 integer digits) are refused.
  */
 
-export const MONEY_SCALE = 2;
+const MONEY_SCALE = 2;
 const MAX_INTEGER_DIGITS = 16;
 const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
 const NUMBER_TEXT = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/;
@@ -79,7 +79,7 @@ export function roundHalfEven(text: string, scale: number): string {
 }
 
 /** `1234n, 2` -> `12.34`; `5n, 2` -> `0.05`. Non-negative values only. */
-export function formatUnscaled(unscaled: bigint, scale: number): string {
+function formatUnscaled(unscaled: bigint, scale: number): string {
   const digits = unscaled.toString().padStart(scale + 1, '0');
   if (scale === 0) return digits;
   return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;

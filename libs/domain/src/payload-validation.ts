@@ -5,7 +5,7 @@ import { isJsonObject, type JsonObject } from './json.ts';
 /** Validated payload values by dotted path (`ticket_id`, `user_payment_details.card_brand`). */
 export type PayloadValues = ReadonlyMap<string, FieldValue>;
 
-export type PayloadValidation = { ok: true; values: PayloadValues } | { ok: false; message: string };
+type PayloadValidation = { ok: true; values: PayloadValues } | { ok: false; message: string };
 
 /**
  * Validates a payload against catalog field specs. Missing (or JSON null) optional fields are NULL; a present

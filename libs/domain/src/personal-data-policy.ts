@@ -6,7 +6,7 @@ import type { DerivationName, ValueSource } from './value-sources.ts';
  * `drop` fields are never stored, but a card number may give its last four digits (what PCI DSS allows to show);
  * a `restrict` object is never stored whole, only through its named sub-fields.
  */
-export const PERSONAL_DERIVATIONS: Readonly<Record<PersonalDataRule, readonly DerivationName[]>> = {
+const PERSONAL_DERIVATIONS: Readonly<Record<PersonalDataRule, readonly DerivationName[]>> = {
   hash: ['email_sha256'],
   generalise: ['birth_year'],
   drop: ['last4_digits'],

@@ -193,7 +193,7 @@ const TABLE_ENTRIES = {
   },
 } satisfies Record<string, TableSpec>;
 
-export type TableName = keyof typeof TABLE_ENTRIES;
+type TableName = keyof typeof TABLE_ENTRIES;
 export const TABLES: Readonly<Record<TableName, TableSpec>> = TABLE_ENTRIES;
 export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
@@ -201,14 +201,6 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 export const EXTRACTED_TABLES = ['fact_ticket_sale', 'fact_refund', 'fact_payment', 'fact_checkout', 'dim_customer', 'dim_attraction'] as const;
 export type ExtractedTableName = (typeof EXTRACTED_TABLES)[number];
 
-export function tableSpec(name: TableName): TableSpec {
-  return TABLES[name];
-}
-
 export function isExtractedTable(name: string): name is ExtractedTableName {
   return (EXTRACTED_TABLES as readonly string[]).includes(name);
-}
-
-export function columnNames(name: TableName): string[] {
-  return TABLES[name].columns.map((column) => column.name);
 }

@@ -14,8 +14,8 @@ import { daysFromIsoDate, daysInMonth, epochMsOfDateTime, fractionMillis, isoFro
 const ISO_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/;
 
-export const MIN_TIMESTAMP_MS = 0;
-export const MAX_TIMESTAMP_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
+const MIN_TIMESTAMP_MS = 0;
+const MAX_TIMESTAMP_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
 const MAX_OFFSET_MINUTES = 18 * 60;
 
 /** Parses a timestamp (see above) into a UTC ISO string with milliseconds; undefined when invalid. */

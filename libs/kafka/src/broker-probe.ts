@@ -4,7 +4,7 @@ import { throttledCheck } from '@ckt/observability';
 import { createKafka } from './client.ts';
 import type { KafkaSettings } from './settings.ts';
 
-export interface BrokerProbe {
+interface BrokerProbe {
   /** Whether the cluster answered metadata within the timeout, at most `cacheMs` ago (checks again if older). */
   reachable(): Promise<boolean>;
   stop(): Promise<void>;

@@ -13,7 +13,7 @@ import { topicIdsOf } from './topic-ids.ts';
 export const CONSUMER_STOP_TIMEOUT_MS = 5000;
 
 /** Exit code of a service that stopped because a topic was re-created (EX_TEMPFAIL: start it again). */
-export const EXIT_TOPIC_RECREATED = 75;
+const EXIT_TOPIC_RECREATED = 75;
 
 export interface ConsumedBatch {
   topic: string;
@@ -86,7 +86,7 @@ export interface ConsumerRunner {
   isReady(): boolean;
 }
 
-export const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
+const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
 
 export function createConsumerRunner(options: ConsumerRunnerOptions): ConsumerRunner {
   return new BatchConsumerRunner(options);

@@ -20,7 +20,7 @@ export interface DeadLetter {
 }
 
 /** What failed about a record: a reason code the stage may give, and a message that names fields, never values. */
-export interface RecordFailure<S extends DlqStage = DlqStage> {
+interface RecordFailure<S extends DlqStage = DlqStage> {
   reason: StageReason<S>;
   message: string;
 }

@@ -20,7 +20,7 @@ export interface IncarnationGuard {
   stop(): void;
 }
 
-export interface IncarnationGuardOptions {
+interface IncarnationGuardOptions {
   /** The topics' current ids (topicIdsOf). */
   fetchIds(topics: string[]): Promise<Map<string, string>>;
   topics: readonly string[];

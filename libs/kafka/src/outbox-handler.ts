@@ -5,7 +5,7 @@ import type { BatchOutbox } from './outbox.ts';
 import type { Publisher } from './producer.ts';
 import { recordBatch, type StageMetrics } from './stage-metrics.ts';
 
-export interface OutboxHandlerOptions {
+interface OutboxHandlerOptions {
   publisher: Pick<Publisher, 'sendBatch'>;
   metrics: StageMetrics;
   logger: Logger;

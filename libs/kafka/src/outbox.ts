@@ -6,7 +6,7 @@ export interface TopicMessages {
   messages: OutboundMessage[];
 }
 
-export interface OutboxOptions {
+interface OutboxOptions {
   dlqTopic: string;
   service: string;
   failedAt?: Date;

@@ -3,7 +3,7 @@ import { catalogTopics, DEFAULT_TOPIC_NAMES, type TopicNames } from '@ckt/domain
 import type { Logger } from '@ckt/logging';
 import type { KafkaSettings } from './settings.ts';
 
-export interface TopicSpec {
+interface TopicSpec {
   name: string;
   partitions: number;
   /** e.g. { 'cleanup.policy': 'compact' } */

@@ -3,7 +3,7 @@ import { GroupCommit } from '@ckt/resilience';
 import type { TopicMessages } from './outbox.ts';
 
 /** Sends one producer request for all the given messages; resolves once every one is acknowledged. */
-export type SendFn = (batches: TopicMessages[]) => Promise<void>;
+type SendFn = (batches: TopicMessages[]) => Promise<void>;
 
 export class PublishTimeoutError extends Error {
   override readonly name = 'PublishTimeoutError';
@@ -12,7 +12,7 @@ export class PublishClosedError extends Error {
   override readonly name = 'PublishClosedError';
 }
 
-export interface PublishQueueOptions {
+interface PublishQueueOptions {
   /** Most record bytes (keys + values) in one send; bigger publishes are split, smaller ones coalesced. */
   maxSendBytes: number;
   /** Wait this long before a send for more publishes to coalesce with (0 = only those already queued). */
@@ -21,7 +21,7 @@ export interface PublishQueueOptions {
   onSend?: (info: { records: number; bytes: number; seconds: number; ok: boolean }) => void;
 }
 
-export interface PublishOptions {
+interface PublishOptions {
   /** Give up waiting after this long (the records may still be delivered later: at-least-once). */
   timeoutMs?: number;
   signal?: AbortSignal;

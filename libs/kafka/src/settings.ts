@@ -34,7 +34,6 @@ export const topicsEnv = {
   TOPIC_DWH_PREFIX: field.text(DEFAULT_TOPIC_NAMES.dwhPrefix),
   TOPIC_BRIDGE_CURSOR: field.text(DEFAULT_TOPIC_NAMES.bridgeCursor),
 };
-export const topicsSchema = z.object(topicsEnv);
 
 /**
  * Each stage's consumer group unless configured (ROUTER_GROUP_ID, EXTRACTOR_GROUP_ID, SINK_GROUP_ID,
@@ -47,7 +46,7 @@ export const DEFAULT_GROUP_IDS = {
   rawArchiver: 'raw-archiver',
   archiverOf: (topic: string) => `archiver.${topic}`,
 } as const;
-export type TopicSettings = z.infer<typeof topicsSchema>;
+type TopicSettings = z.infer<z.ZodObject<typeof topicsEnv>>;
 
 /** The topic names in the shape the domain rules use. */
 export function topicNames(s: TopicSettings) {

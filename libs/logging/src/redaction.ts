@@ -1,6 +1,6 @@
 import { neverLogged } from '@ckt/domain';
 
-export const CENSORED = '[redacted]';
+const CENSORED = '[redacted]';
 // Log objects are shallow; the bound keeps a cyclic or hostile object from costing more than a line is worth.
 const MAX_DEPTH = 8;
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type AuthCheck = (authorization: string | undefined) => boolean;
+type AuthCheck = (authorization: string | undefined) => boolean;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 

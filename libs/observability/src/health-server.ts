@@ -1,6 +1,5 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { z } from 'zod';
 import { field } from '@ckt/config';
 import { listen } from './listen.ts';
 
@@ -10,12 +9,11 @@ export const observabilityEnv = {
   /** Interface of the metrics port: loopback unless configured (compose and k8s set 0.0.0.0 for Prometheus). */
   METRICS_HOST: field.text('127.0.0.1'),
 };
-export const observabilitySchema = z.object(observabilityEnv);
 
 /** Named readiness checks: each resolves true when the dependency it names is usable. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
 
-export interface HealthServerOptions {
+interface HealthServerOptions {
   port: number;
   host?: string;
   registry: Registry;

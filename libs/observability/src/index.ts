@@ -4,12 +4,10 @@ export {
   startHealthServer,
   throttledCheck,
   observabilityEnv,
-  observabilitySchema,
   type HealthServer,
-  type HealthServerOptions,
   type ReadinessChecks,
 } from './health-server.ts';
 export { handleShutdown, runShutdownSteps, watchParent, EXIT_WITH_PARENT_ENV, type ShutdownStep } from './lifecycle.ts';
-export { createBearerAuth, type AuthCheck } from './bearer-auth.ts';
+export { createBearerAuth } from './bearer-auth.ts';
 export { discardBody } from './discard-body.ts';
 export { listen } from './listen.ts';

@@ -1,7 +1,7 @@
 import type { OffsetItem } from './store.ts';
 
 /** The store's watermark is past the partition's end: the topic was re-created and its offsets started over. */
-export type WatermarkPastEnd = (watermark: bigint, logEnd: bigint) => void;
+type WatermarkPastEnd = (watermark: bigint, logEnd: bigint) => void;
 
 /**
  * Exactly once in effect, as one state machine over one partition's offsets. Every offset is in one of three

@@ -5,7 +5,7 @@ import { PartitionOffsets } from './partition-offsets.ts';
 import type { OffsetItem, SinkObserver, SinkStore, TopicPartition, WriteContext } from './store.ts';
 
 /** What a partition writer drives on the consumer, for its own partition. */
-export interface PartitionControl {
+interface PartitionControl {
   /** Commits `offset` (the next offset to read). */
   commit(offset: bigint): Promise<void>;
   pause(): void;
@@ -13,14 +13,14 @@ export interface PartitionControl {
 }
 
 /** This partition's part of the sink-wide memory budget. */
-export interface MemoryBudget {
+interface MemoryBudget {
   /** Bytes this partition may hold: above it the buffer is cut at once, and paused while batches wait. */
   share(): number;
   /** Reports what this partition holds more (or less, negative). */
   changed(delta: number): void;
 }
 
-export interface PartitionWriterOptions<Item extends OffsetItem> {
+interface PartitionWriterOptions<Item extends OffsetItem> {
   tp: TopicPartition;
   store: SinkStore<Item>;
   control: PartitionControl;

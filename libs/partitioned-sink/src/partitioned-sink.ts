@@ -5,7 +5,7 @@ import { within, type BackoffOptions } from '@ckt/resilience';
 import { PartitionWriter } from './partition-writer.ts';
 import type { OffsetItem, SinkObserver, SinkStore, TopicPartition } from './store.ts';
 
-export interface SinkEngineOptions<Item extends OffsetItem> {
+interface SinkEngineOptions<Item extends OffsetItem> {
   store: SinkStore<Item>;
   /** Backoff of every retry of a write. */
   backoff: BackoffOptions;
@@ -17,7 +17,7 @@ export interface SinkEngineOptions<Item extends OffsetItem> {
 }
 
 /** What the engine drives on the consumer. */
-export interface ConsumerControl {
+interface ConsumerControl {
   commit(offsets: TopicPartitionOffset[]): Promise<void>;
   pause(topic: string, partition: number): void;
   resume(topic: string, partition: number): void;
@@ -135,7 +135,7 @@ export function createSinkEngine<Item extends OffsetItem>(options: SinkEngineOpt
   };
 }
 
-export interface PartitionedSinkOptions<Item extends OffsetItem> extends SinkEngineOptions<Item> {
+interface PartitionedSinkOptions<Item extends OffsetItem> extends SinkEngineOptions<Item> {
   /** The consumer (its commits are manual: the engine commits what the store made durable). */
   consumer: Omit<ConsumerRunnerOptions, 'handle' | 'commitMode' | 'onAssignment' | 'logger' | 'backoff'>;
   /** Longest wait at shutdown for what is buffered to be written and committed. */

@@ -1,4 +1,4 @@
-export interface GroupCommitOptions<T> {
+interface GroupCommitOptions<T> {
   /** Wait this long after a round's first submission for more to join it (0: those of the same event-loop turn). */
   lingerMs?: number;
   /** Most total size in one write; a single item above it still goes, alone. Unbounded by default. */

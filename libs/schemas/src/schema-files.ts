@@ -30,7 +30,7 @@ export interface AvroRecordSchema {
 }
 
 /** Folder of the .avsc files, resolved from this module so it works from any working directory. */
-export const AVRO_DIR = new URL('../avro/', import.meta.url);
+const AVRO_DIR = new URL('../avro/', import.meta.url);
 
 /** The row schema of a table, read from `avro/dwh.<table>.avsc`. */
 export function loadTableSchema(table: ExtractedTableName): AvroRecordSchema {

@@ -11,7 +11,7 @@ export const schemaRegistryEnv = {
   SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
 };
 export const schemaRegistrySchema = z.object(schemaRegistryEnv);
-export type SchemaRegistrySettings = z.infer<typeof schemaRegistrySchema>;
+type SchemaRegistrySettings = z.infer<typeof schemaRegistrySchema>;
 
 /** Codec options from the settings; basic auth only when both credentials are set. */
 export function rowCodecOptions(settings: SchemaRegistrySettings, clientId?: string): RowCodecOptions {

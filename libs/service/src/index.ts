@@ -1,2 +1,2 @@
-export { startService, type RunningService, type ServiceContext, type ServiceDefinition, type ServiceParts, type ServiceSettings } from './service-runtime.ts';
-export { startStageService, type StageService, type StageServiceOptions } from './stage-service.ts';
+export { startService, type RunningService, type ServiceParts } from './service-runtime.ts';
+export { startStageService, type StageService } from './stage-service.ts';

@@ -27,7 +27,7 @@ export interface ServiceParts {
   lag?: { groupId: string; topics: string[] };
 }
 
-export interface ServiceDefinition<Parts extends ServiceParts> {
+interface ServiceDefinition<Parts extends ServiceParts> {
   name: string;
   settings: ServiceSettings;
   /** Every topic the service reads or writes: created where missing, with the catalog's configs. */

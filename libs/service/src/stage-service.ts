@@ -4,7 +4,7 @@ import { CONSUMER_STOP_TIMEOUT_MS, createConsumerRunner, createStageMetrics, Pub
 import type { Logger } from '@ckt/logging';
 import { startService, type RunningService, type ServiceParts, type ServiceSettings } from './service-runtime.ts';
 
-export interface StageServiceOptions {
+interface StageServiceOptions {
   name: string;
   settings: ServiceSettings;
   groupId: string;

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The analyst queries shipped with the schema (libs/warehouse/queries/*.sql). */
-export const QUERIES_DIR = fileURLToPath(new URL('../queries/', import.meta.url));
+const QUERIES_DIR = fileURLToPath(new URL('../queries/', import.meta.url));
 
-export interface AnalystQuery {
+interface AnalystQuery {
   /** File name without .sql, e.g. `sales_per_attraction_per_day`. */
   name: string;
   sql: string;

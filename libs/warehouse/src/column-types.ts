@@ -24,7 +24,7 @@ export const LINEAGE_COLUMNS = [
   { name: '_kafka_offset', type: 'UInt64' },
 ] as const;
 
-export interface DdlColumn {
+interface DdlColumn {
   name: string;
   type: string;
 }

@@ -30,7 +30,7 @@ const DATA_ERROR_CODES = new Set([
 ]);
 
 /** Code and type of a ClickHouseError (`code` is the numeric code as a string), else undefined. */
-export function clickhouseErrorCode(error: unknown): { code: number; type: string | undefined } | undefined {
+function clickhouseErrorCode(error: unknown): { code: number; type: string | undefined } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, type } = error as { code?: unknown; type?: unknown };
   const numeric = typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : typeof code === 'number' ? code : undefined;

@@ -7,12 +7,12 @@ import { splitStatements, quoteString } from './sql-text.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** The versioned DDL files of libs/warehouse/migrations, applied in version order. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 /** Where applied migrations are recorded (created before the first migration runs). */
-export const MIGRATIONS_TABLE = 'dwh.schema_migrations';
+const MIGRATIONS_TABLE = 'dwh.schema_migrations';
 
-export interface Migration {
+interface Migration {
   version: number;
   name: string;
   /** SHA-256 of the file (line endings normalised): an applied migration must never change. */

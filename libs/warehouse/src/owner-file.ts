@@ -8,7 +8,7 @@ import path from 'node:path';
  */
 export const OWNER_FILE = 'sink-owner.json';
 
-export interface WarehouseOwner {
+interface WarehouseOwner {
   pid: number;
   /** POST SQL here to run it read-only inside the owning process. */
   queryUrl: string;

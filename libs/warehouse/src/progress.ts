@@ -2,7 +2,7 @@ import { quoteString } from './sql-text.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** Per source partition and topic incarnation, the last offset whose rows are durable (migrations 0006, 0007). */
-export const PROGRESS_TABLE = 'dwh.sink_progress_v2';
+const PROGRESS_TABLE = 'dwh.sink_progress_v2';
 
 export interface ProgressRecord {
   topic: string;
@@ -14,7 +14,7 @@ export interface ProgressRecord {
   rows: number;
 }
 
-export interface TopicProgress {
+interface TopicProgress {
   /** Last durable offset per partition of the topic's current incarnation (partitions never written are absent). */
   watermarks: Map<number, bigint>;
   /**

@@ -6,7 +6,7 @@ export function quoteString(value: string): string {
 }
 
 /** A setting value as a SQL literal: numbers and booleans as is, strings quoted. */
-export function settingLiteral(value: string | number | boolean): string {
+function settingLiteral(value: string | number | boolean): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`setting value must be finite, got ${value}`);
     return String(value);

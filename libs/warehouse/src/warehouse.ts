@@ -46,7 +46,7 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
-export interface OpenWarehouseOptions {
+interface OpenWarehouseOptions {
   /**
    * Read-only: chDB gets its own session with result limits and `readonly = 1` (it cannot be lifted, and the
    * session shares nothing with the writer's); a server gets `readonly = 1` on every query.

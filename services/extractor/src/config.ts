@@ -5,7 +5,7 @@ import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
 import { schemaRegistryEnv } from '@ckt/schemas';
 
-export const extractorEnv = {
+const extractorEnv = {
   ...kafkaEnv,
   ...topicsEnv,
   ...loggingEnv,

@@ -3,7 +3,7 @@ import { extractRecord, type ExtractContext } from './extract-record.ts';
 
 export const EXTRACTOR_STAGE = 'extractor';
 
-export interface ExtractorBatchInput {
+interface ExtractorBatchInput {
   topic: string;
   partition: number;
   messages: KafkaMessage[];

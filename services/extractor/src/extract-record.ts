@@ -5,14 +5,14 @@ import { RowEncodingError } from '@ckt/schemas';
 /** Encodes one row of a table in Confluent wire format with the table's registered schema id. */
 export type RowEncoder = (table: ExtractedTableName, values: RowValues) => Buffer;
 
-export type ExtractorFailureReason = StageReason<'extractor'>;
+type ExtractorFailureReason = StageReason<'extractor'>;
 
-export interface OutputRow {
+interface OutputRow {
   topic: string;
   message: OutboundMessage;
 }
 
-export type ExtractDecision = { ok: true; rows: OutputRow[] } | { ok: false; reason: ExtractorFailureReason; message: string };
+type ExtractDecision = { ok: true; rows: OutputRow[] } | { ok: false; reason: ExtractorFailureReason; message: string };
 
 export type SourceRecord = Pick<KafkaMessage, 'value' | 'timestamp'>;
 

@@ -12,9 +12,9 @@ import { registerRowSchemas, type RegistrationRetry } from './schema-registratio
 export const EXTRACTOR_SERVICE = 'extractor';
 
 /** What the extractor needs from the row codec of @ckt/schemas. */
-export type ExtractorCodec = Pick<RowCodec, 'registerTableSchemas' | 'encode'>;
+type ExtractorCodec = Pick<RowCodec, 'registerTableSchemas' | 'encode'>;
 
-export interface ExtractorDeps {
+interface ExtractorDeps {
   logger?: Logger;
   registry?: Registry;
   /** Defaults to @ckt/schemas' codec on SCHEMA_REGISTRY_URL. */
@@ -29,7 +29,7 @@ export interface ExtractorService extends StageService {
 }
 
 /** One fetched family batch -> one sendBatch (rows on dwh.* + dead letters); the runner commits after it resolves. */
-export function createExtractorHandler(deps: {
+function createExtractorHandler(deps: {
   publisher: Pick<Publisher, 'sendBatch'>;
   names: TopicNames;
   emailPepper: string;

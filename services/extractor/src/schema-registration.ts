@@ -11,7 +11,7 @@ export interface RegistrationRetry {
   backoff: BackoffOptions;
 }
 
-export const DEFAULT_REGISTRATION_RETRY: RegistrationRetry = { attempts: 8, backoff: { initialMs: 500, maxMs: 5000 } };
+const DEFAULT_REGISTRATION_RETRY: RegistrationRetry = { attempts: 8, backoff: { initialMs: 500, maxMs: 5000 } };
 
 const statusOf = (error: unknown): number | undefined => {
   const status = (error as { status?: unknown } | null)?.status;

@@ -13,7 +13,7 @@ const tokenList = () =>
     .default('')
     .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean));
 
-export const bridgeEnv = {
+const bridgeEnv = {
   ...kafkaEnv,
   ...topicsEnv,
   ...loggingEnv,

@@ -15,7 +15,7 @@ import { startIngestServer, type IngestServer } from './push/ingest-server.ts';
 
 export const SERVICE = 'producer-bridge';
 
-export interface BridgeDeps {
+interface BridgeDeps {
   logger?: Logger;
   registry?: Registry;
   kafka?: Kafka;

@@ -4,7 +4,7 @@ import { DEFAULT_GROUP_IDS, kafkaEnv, topicsEnv } from '@ckt/kafka';
 import { loggingEnv } from '@ckt/logging';
 import { observabilityEnv } from '@ckt/observability';
 
-export const routerEnv = {
+const routerEnv = {
   ...kafkaEnv,
   ...topicsEnv,
   ...loggingEnv,

@@ -4,7 +4,7 @@ import { routeRecord } from './route-record.ts';
 
 export const ROUTER_STAGE = 'router';
 
-export interface RouterBatchInput {
+interface RouterBatchInput {
   topic: string;
   partition: number;
   messages: KafkaMessage[];

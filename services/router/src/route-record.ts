@@ -4,9 +4,9 @@ import { familyOf, familyTopic, parseEnvelopeValue, rawEventKey, type StageReaso
 /** Header the router adds to every routed record, so consumers can dispatch without parsing the value. */
 export const EVENT_NAME_HEADER = 'event_name';
 
-export type RouterFailureReason = StageReason<'router'>;
+type RouterFailureReason = StageReason<'router'>;
 
-export type RouteDecision =
+type RouteDecision =
   | { ok: true; topic: string; eventName: string; message: OutboundMessage }
   | { ok: false; reason: RouterFailureReason; message: string };
 

@@ -8,7 +8,7 @@ import { ROUTER_STAGE, routeBatch } from './route-batch.ts';
 
 export const ROUTER_SERVICE = 'router';
 
-export interface RouterDeps {
+interface RouterDeps {
   logger?: Logger;
   registry?: Registry;
 }
@@ -16,7 +16,7 @@ export interface RouterDeps {
 export type RouterService = StageService;
 
 /** One fetched raw batch -> one sendBatch (family topics + dead letters); the runner commits after it resolves. */
-export function createRouterHandler(deps: { publisher: Pick<Publisher, 'sendBatch'>; names: TopicNames; metrics: StageMetrics; logger: Logger }): BatchHandler {
+function createRouterHandler(deps: { publisher: Pick<Publisher, 'sendBatch'>; names: TopicNames; metrics: StageMetrics; logger: Logger }): BatchHandler {
   const { names } = deps;
   return createOutboxHandler({ ...deps, stage: ROUTER_STAGE, build: (batch) => routeBatch(batch, names, { service: ROUTER_SERVICE }) });
 }

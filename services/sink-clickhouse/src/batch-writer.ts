@@ -1,12 +1,12 @@
 import type { WarehouseErrorKind } from '@ckt/warehouse';
 import type { BufferedRow } from './row-cutter.ts';
 
-export interface RejectedRow {
+interface RejectedRow {
   row: BufferedRow;
   error: unknown;
 }
 
-export interface BatchWriterDeps {
+interface BatchWriterDeps {
   /**
    * Inserts rows (a contiguous offset run of one partition) as one statement, retrying transient failures with
    * the same rows (and so the same dedup token); throws what retrying cannot help, or when stopped.

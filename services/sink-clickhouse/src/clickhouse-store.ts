@@ -12,12 +12,12 @@ import { RowCutter, rowMemory, type BufferedRow, type FlushLimits, type RecordSo
 import { SinkProgress } from './sink-progress.ts';
 import { TableWriter } from './table-writer.ts';
 
-export interface SinkTable {
+interface SinkTable {
   topic: string;
   table: ExtractedTableName;
 }
 
-export interface ClickHouseStoreOptions {
+interface ClickHouseStoreOptions {
   tables: readonly SinkTable[];
   warehouse: Warehouse;
   /** Avro (Confluent wire format) -> row values; throws (or rejects) on bad records or registry failures. */

@@ -16,7 +16,7 @@ const tableList = z
   .transform((tables) => tables as ExtractedTableName[])
   .default([...EXTRACTED_TABLES]);
 
-export const sinkEnv = {
+const sinkEnv = {
   ...kafkaEnv,
   ...topicsEnv,
   ...loggingEnv,

@@ -1,3 +1,3 @@
-export { startSink, SINK_SERVICE, type SinkService, type SinkDeps } from './service.ts';
-export { sinkEnv, sinkSchema, type SinkConfig } from './config.ts';
-export { startQueryServer, QUERY_PATH, type QueryServer, type QueryServerSettings } from './query-server.ts';
+export { startSink, type SinkService } from './service.ts';
+export { sinkSchema } from './config.ts';
+export { startQueryServer, type QueryServer } from './query-server.ts';

@@ -5,7 +5,7 @@ import { warehouseErrorLabel } from '@ckt/warehouse';
 import type { BufferedRow } from './row-cutter.ts';
 
 /** End-to-end freshness: fine around the 2 s objective, and up to a day for backfills and replays. */
-export const FRESHNESS_BUCKETS = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
+const FRESHNESS_BUCKETS = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
 
 export interface SinkMetrics {
   recordsConsumed: Counter<'table'>;

@@ -6,11 +6,11 @@ import { createBearerAuth, discardBody, listen } from '@ckt/observability';
 import type { Warehouse } from '@ckt/warehouse';
 import { checkReadingStatement } from './query-statement.ts';
 
-export const QUERY_PATH = '/query';
+const QUERY_PATH = '/query';
 /** Body bytes read and dropped after a refusal (so the client reads the answer); beyond, the socket is closed. */
 const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
 
-export interface QueryServerSettings {
+interface QueryServerSettings {
   port: number;
   host: string;
   /** Bearer token the route requires; undefined = none (only allowed on loopback, see config). */
@@ -20,7 +20,7 @@ export interface QueryServerSettings {
   concurrency: number;
 }
 
-export interface QueryServerDeps {
+interface QueryServerDeps {
   /** A fresh read-only session with the per-query limits: one per request, closed after it. */
   openSession: () => Promise<Warehouse>;
   logger: Logger;
@@ -104,7 +104,7 @@ export async function startQueryServer(settings: QueryServerSettings, deps: Quer
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /** The SQL of a request: a JSON body `{"sql": "..."}` or the raw body as text; undefined when the JSON is not that. */
-export function sqlOfBody(body: string, contentType: string | undefined): string | undefined {
+function sqlOfBody(body: string, contentType: string | undefined): string | undefined {
   if (!contentType?.includes('application/json')) return body;
   try {
     const parsed = JSON.parse(body) as { sql?: unknown } | null;

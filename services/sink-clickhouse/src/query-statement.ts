@@ -1,6 +1,6 @@
 import type { Warehouse } from '@ckt/warehouse';
 
-export type StatementCheck = { ok: true; sql: string } | { ok: false; message: string };
+type StatementCheck = { ok: true; sql: string } | { ok: false; message: string };
 
 const READING_STATEMENTS = new Set(['SELECT', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'EXISTS']);
 

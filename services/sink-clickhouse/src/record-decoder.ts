@@ -43,13 +43,13 @@ export interface LineDecoder {
   versionMs(values: RowValues): number | undefined;
 }
 
-export interface DecodedLine {
+interface DecodedLine {
   message: KafkaMessage;
   line: string;
   versionMs: number | undefined;
 }
 
-export interface DecodedLines {
+interface DecodedLines {
   lines: DecodedLine[];
   deadLetters: DeadLetter[];
 }
@@ -99,6 +99,6 @@ export async function decodeLines(messages: readonly KafkaMessage[], source: { t
   return { lines, deadLetters };
 }
 
-export function schemaErrorLetter(message: KafkaMessage, source: { topic: string; partition: number }, text: string): DeadLetter {
+function schemaErrorLetter(message: KafkaMessage, source: { topic: string; partition: number }, text: string): DeadLetter {
   return deadLetterOf(message, source, SINK_STAGE, { reason: 'schema_error', message: text });
 }

@@ -24,15 +24,14 @@ export interface FlushLimits {
 }
 
 /** Bytes a row adds to an insert body (its line and a newline; lines are ASCII-dominated JSON). */
-export const rowBytes = (row: Pick<BufferedRow, 'line'>): number => row.line.length + 1;
+const rowBytes = (row: Pick<BufferedRow, 'line'>): number => row.line.length + 1;
 
 /**
  * Estimated memory held by a buffered row: its line, the record's key and value (no larger than the line, which
  * spells out every value), and the objects around them (about 330 bytes, measured with the bench's rows).
  */
-export const ROW_OVERHEAD_BYTES = 330;
+const ROW_OVERHEAD_BYTES = 330;
 export const rowMemory = (row: BufferedRow): number => 2 * row.line.length + ROW_OVERHEAD_BYTES;
-export const rowsMemory = (rows: readonly BufferedRow[]): number => rows.reduce((sum, row) => sum + rowMemory(row), 0);
 
 /**
  * The cut rules of the sink, for one partition. Cuts never exceed the row and byte limits (a single row larger

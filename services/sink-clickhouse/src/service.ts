@@ -25,7 +25,7 @@ import type { RecordDecode } from './record-decoder.ts';
 
 export const SINK_SERVICE = 'sink-clickhouse';
 
-export interface SinkDeps {
+interface SinkDeps {
   logger?: Logger;
   registry?: Registry;
   /** The warehouse to write (default: opened from the config). Tests wrap it to inject failures. */

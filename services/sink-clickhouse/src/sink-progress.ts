@@ -5,7 +5,7 @@ import { readProgress, recordProgress, type ProgressRecord, type Warehouse } fro
 /** How long the first progress row of a round waits for those of partitions still finishing their inserts. */
 const PROGRESS_LINGER_MS = 10;
 
-export interface SinkProgressOptions {
+interface SinkProgressOptions {
   warehouse: Warehouse;
   /** Kafka's id of a topic's current incarnation ('' when the broker gives none). */
   topicId(topic: string): Promise<string>;

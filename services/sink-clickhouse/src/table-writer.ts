@@ -7,7 +7,7 @@ import type { LineDecoder, RecordDecode } from './record-decoder.ts';
 import type { BufferedRow } from './row-cutter.ts';
 import { Semaphore } from './semaphore.ts';
 
-export interface TableWriterOptions {
+interface TableWriterOptions {
   warehouse: Warehouse;
   decode: RecordDecode;
   /** The writer schema of a schema id once known: its records then go straight from Avro to the insert line. */

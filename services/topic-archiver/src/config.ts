@@ -8,7 +8,7 @@ import { observabilityEnv } from '@ckt/observability';
 
 const MIB = 1024 * 1024;
 
-export const archiverEnv = {
+const archiverEnv = {
   ...kafkaEnv,
   ...loggingEnv,
   ...observabilityEnv,

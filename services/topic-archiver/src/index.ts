@@ -1,3 +1,3 @@
-export { startArchiver, SERVICE, type Archiver, type ArchiverDeps } from './service.ts';
-export { archiverEnv, archiverSchema, groupIdOf, type ArchiverConfig } from './config.ts';
+export { startArchiver, type Archiver } from './service.ts';
+export { archiverSchema } from './config.ts';
 export type { StoredObject } from './archive-store.ts';

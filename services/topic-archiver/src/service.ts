@@ -10,7 +10,7 @@ import { groupIdOf, type ArchiverConfig } from './config.ts';
 
 export const SERVICE = 'dlq-archiver';
 
-export interface ArchiverDeps {
+interface ArchiverDeps {
   logger?: Logger;
   registry?: Registry;
   kafka?: Kafka;

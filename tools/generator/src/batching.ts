@@ -10,10 +10,10 @@ export const BODY_FORMATS = ['json', 'ndjson', 'mixed'] as const;
 /** json: JSON arrays (broken lines go in NDJSON requests); ndjson: always NDJSON; mixed: alternate. */
 export type BodyFormat = (typeof BODY_FORMATS)[number];
 
-export const JSON_CONTENT_TYPE = 'application/json';
-export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
+const JSON_CONTENT_TYPE = 'application/json';
+const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
 
-export interface BatchLimits {
+interface BatchLimits {
   /** Most records in one request. */
   maxRecords: number;
   /** Most body bytes in one request (a single larger record still goes, alone). */
@@ -42,9 +42,9 @@ export function nextBatchSize(pending: readonly GeneratedRecord[], limits: Batch
   return count;
 }
 
-export type Framing = 'json' | 'ndjson';
+type Framing = 'json' | 'ndjson';
 
-export interface BatchPlan {
+interface BatchPlan {
   /** Records from the front of the pending list (0: wait for more). */
   size: number;
   framing: Framing;

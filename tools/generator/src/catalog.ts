@@ -26,7 +26,7 @@ export interface FieldRule {
 export const FAMILIES = ['checkout', 'ticket', 'payment', 'customer', 'attraction'] as const;
 export type Family = (typeof FAMILIES)[number];
 
-export interface EventRule {
+interface EventRule {
   readonly family: Family;
   readonly fields: Readonly<Record<string, FieldRule>>;
 }

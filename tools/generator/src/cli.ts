@@ -77,7 +77,7 @@ export interface CliOptions {
   quiet: boolean;
 }
 
-export type CliParse = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
+type CliParse = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
   let values;

@@ -27,7 +27,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Percent of all deliveries, per kind. */
 export type FaultRates = Readonly<Record<FaultKind, number>>;
 
-export const NO_FAULTS: FaultRates = { duplicate: 0, malformed: 0, missing_field: 0, wrong_type: 0, unknown_event: 0, oversized: 0 };
+const NO_FAULTS: FaultRates = { duplicate: 0, malformed: 0, missing_field: 0, wrong_type: 0, unknown_event: 0, oversized: 0 };
 
 const ALIASES: Readonly<Record<string, FaultKind>> = {
   duplicates: 'duplicate',
@@ -302,7 +302,7 @@ export function unknownEventRecord(ctx: FaultContext): FaultyRecord {
 }
 
 /** Bytes above the limit an oversized event has at least: survives the bridge re-serialising the envelope. */
-export const OVERSIZE_MARGIN_BYTES = 1024;
+const OVERSIZE_MARGIN_BYTES = 1024;
 
 /**
  * A valid event padded with an extra payload field (ignored downstream if it ever got there) to between

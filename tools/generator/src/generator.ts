@@ -57,9 +57,9 @@ export const MIN_EVENT_SIZE_LIMIT = 4096;
 export const DEFAULT_START_TIME = '2025-03-27T08:00:00.000Z';
 const INTEGER_EVENT_ID_SHARE = 0.25;
 
-export class GeneratorOptionError extends Error {}
+class GeneratorOptionError extends Error {}
 
-export interface ResolvedGeneratorOptions {
+interface ResolvedGeneratorOptions {
   readonly seed: string;
   readonly total: number;
   readonly faults: FaultRates;
@@ -69,7 +69,7 @@ export interface ResolvedGeneratorOptions {
   readonly namespace: RunNamespace;
 }
 
-export function resolveGeneratorOptions(options: GeneratorOptions): ResolvedGeneratorOptions {
+function resolveGeneratorOptions(options: GeneratorOptions): ResolvedGeneratorOptions {
   if (!Number.isSafeInteger(options.total) || options.total < 0) throw new GeneratorOptionError('total must be a non-negative integer');
   const eventSizeLimit = options.eventSizeLimit ?? DEFAULT_EVENT_SIZE_LIMIT;
   if (!Number.isSafeInteger(eventSizeLimit) || eventSizeLimit < MIN_EVENT_SIZE_LIMIT) {

@@ -7,7 +7,7 @@ import { sleep } from '@ckt/resilience';
  * backoff without one), as are other 5xx answers and network errors; other answers are final.
  */
 
-export interface HttpSenderOptions {
+interface HttpSenderOptions {
   /** Base URL of the bridge, e.g. http://127.0.0.1:8080. */
   url: string;
   /** Sent as `Authorization: Bearer <token>` when set. */
@@ -26,7 +26,7 @@ export interface HttpSenderOptions {
   onRetry?: (info: { status: number | null; attempt: number; delayMs: number }) => void;
 }
 
-export interface SendOutcome {
+interface SendOutcome {
   /** The bridge answered 2xx. */
   delivered: boolean;
   /** Status of the last answer (null: no answer, e.g. connection refused or aborted). */
@@ -40,14 +40,14 @@ export interface SendOutcome {
   retriedAfterAnswer: number;
 }
 
-export interface HttpSenderStats {
+interface HttpSenderStats {
   requests: number;
   retries: number;
   /** Answers by status code ('error' for no answer). */
   statuses: Record<string, number>;
 }
 
-export interface HttpSender {
+interface HttpSender {
   send(body: EncodedBody): Promise<SendOutcome>;
   readonly stats: HttpSenderStats;
 }

@@ -50,8 +50,3 @@ export function formatCents(cents: bigint | number): string {
   const digits = (value < 0n ? -value : value).toString().padStart(3, '0');
   return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
-
-/** A JSON number with the value of `cents` (e.g. 19.9 for 1990): n/100 prints as the exact decimal. */
-export function centsAsNumber(cents: number): number {
-  return cents / 100;
-}

@@ -73,7 +73,7 @@ export interface ExpectedOutcome {
   ambiguousGrains: number;
 }
 
-export interface OutcomeOptions {
+interface OutcomeOptions {
   /** The bridge's per-event size limit in bytes (default 1 MiB). */
   eventSizeLimit?: number;
 }
@@ -97,7 +97,7 @@ interface Winner {
 }
 
 /** Input: the texts that were delivered, or records carrying them (e.g. GeneratedRecord). */
-export type DeliveredRecord = string | { readonly text: string };
+type DeliveredRecord = string | { readonly text: string };
 
 /** Expectations for a whole delivered set. */
 export function expectedOutcome(records: Iterable<DeliveredRecord>, options: OutcomeOptions = {}): ExpectedOutcome {

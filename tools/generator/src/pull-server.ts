@@ -20,7 +20,7 @@ export interface PullSource {
   get(index: number): GeneratedRecord;
 }
 
-export interface PullServerOptions {
+interface PullServerOptions {
   source: PullSource;
   /** 0 = an ephemeral port. */
   port?: number;

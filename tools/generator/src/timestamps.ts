@@ -7,7 +7,7 @@ import type { Prng } from './prng.ts';
  */
 
 export const TIMESTAMP_FORMATS = ['iso_ms_z', 'iso_z', 'iso_offset', 'iso_no_zone', 'iso_micros', 'epoch_ms'] as const;
-export type TimestampFormat = (typeof TIMESTAMP_FORMATS)[number];
+type TimestampFormat = (typeof TIMESTAMP_FORMATS)[number];
 
 const FORMAT_WEIGHTS: readonly (readonly [TimestampFormat, number])[] = [
   ['iso_ms_z', 35],

@@ -16,7 +16,7 @@ import { isIsoDate, parseTimestampMs } from './timestamps.ts';
  * `expectedOutcome`). Checks run in pipeline order: bridge (JSON, size, envelope), router (event name),
  * extractor (payload fields).
  */
-export type Classification =
+type Classification =
   | {
       ok: true;
       eventId: string;
@@ -64,7 +64,7 @@ export function classifyRecord(text: string, eventSizeLimit: number): Classifica
 }
 
 /** The first payload field that breaks the catalog, or undefined when the payload is valid. */
-export function payloadProblem(eventName: EventName, payload: JsonRecord): string | undefined {
+function payloadProblem(eventName: EventName, payload: JsonRecord): string | undefined {
   for (const [field, rule] of Object.entries(EVENT_RULES[eventName].fields as Record<string, FieldRule>)) {
     const value = payload[field];
     if (value === undefined || value === null) {

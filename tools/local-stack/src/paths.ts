@@ -5,7 +5,7 @@ import path from 'node:path';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The Kafka version tools/local-stack/kafka/pom.xml pins, and the classpath its install.sh assembles. */
-export const KAFKA_VERSION = '4.4.0';
+const KAFKA_VERSION = '4.4.0';
 export const kafkaLibDir = path.join(repoRoot, '.cache', 'kafka', KAFKA_VERSION, 'lib');
 
 export const srcDir = fileURLToPath(new URL('./', import.meta.url));

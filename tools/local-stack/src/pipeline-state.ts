@@ -25,14 +25,14 @@ export interface PipelineState {
 }
 
 /** The command line that identifies a supervisor started by `npm start`. */
-export const START_ENTRY = 'local-stack/src/start.ts';
+const START_ENTRY = 'local-stack/src/start.ts';
 
 /** Whole file or nothing, readable by its owner only. */
 export function writePipelineState(file: string, state: PipelineState): void {
   writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
-export function readPipelineState(file: string): PipelineState | undefined {
+function readPipelineState(file: string): PipelineState | undefined {
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as PipelineState;

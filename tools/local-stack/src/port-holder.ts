@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { commandLineOf } from './pipeline-state.ts';
 
-export interface PortHolder {
+interface PortHolder {
   pid: number;
   command: string;
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { EXIT_WITH_PARENT_ENV } from '@ckt/observability';
 
-export interface SpawnReadyOptions {
+interface SpawnReadyOptions {
   /** Short name used in error messages. */
   name: string;
   command: string;
@@ -15,7 +15,7 @@ export interface SpawnReadyOptions {
   timeoutMs?: number;
 }
 
-export interface ReadyProcess<T> {
+interface ReadyProcess<T> {
   readonly child: ChildProcess;
   readonly pid: number;
   /** The parsed JSON ready line. */

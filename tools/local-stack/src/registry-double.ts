@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { RegistryError, badRequest, invalidSchema, notFound } from './registry/errors.ts';
 import { SchemaStore } from './registry/store.ts';
 
-export interface RegistryDoubleOptions {
+interface RegistryDoubleOptions {
   /** Default 0 (ephemeral). */
   port?: number;
   /** Default 127.0.0.1. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { spawnReady, tsEntryCommand } from './process.ts';
 import { srcDir } from './paths.ts';
 
-export interface S3Options {
+interface S3Options {
   /** Where s3rver keeps buckets and objects. */
   dir: string;
   /** Buckets created before it answers. */
@@ -12,7 +12,7 @@ export interface S3Options {
 }
 
 /** Where an S3-compatible endpoint is and how to sign for it. */
-export interface S3EndpointInfo {
+interface S3EndpointInfo {
   endpoint: string;
   region: string;
   accessKeyId: string;

@@ -53,7 +53,7 @@ function missing(component: string): never {
 }
 
 /** Creates topics the way the services do (ensureTopics), with the topics' configs. */
-export async function createTopics(brokers: string[], topics: TopicSpec[]): Promise<void> {
+async function createTopics(brokers: string[], topics: TopicSpec[]): Promise<void> {
   if (topics.length === 0) return;
   const logger = createCommandLogger('local-stack', { LOG_LEVEL: 'warn' });
   await ensureTopics(createKafka(loadConfig(kafkaSchema, { KAFKA_BROKERS: brokers.join(',') }), logger), topics, logger);

@@ -11,7 +11,7 @@ export interface ProgramSpec {
   stopOrder?: number;
 }
 
-export interface SupervisedProgram {
+interface SupervisedProgram {
   readonly spec: ProgramSpec;
   pid(): number | undefined;
   restarts(): number;
@@ -21,7 +21,7 @@ export interface SupervisedProgram {
 const EXIT_CONFIG = 78;
 const COLORS = [36, 32, 33, 35, 34, 96, 92, 93];
 
-export interface SupervisorOptions {
+interface SupervisorOptions {
   write?: (line: string) => void;
   /** Called whenever a program (re)starts, so callers can publish its pid. */
   onStart?: (program: SupervisedProgram) => void;

@@ -1,6 +1,6 @@
 import { parsePage, type EventPage } from './page.ts';
 
-export interface CheckoutApiOptions {
+interface CheckoutApiOptions {
   baseUrl: string;
   token?: string;
   limit: number;

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ckt/logging';
 import { decodeCursor, type CursorRecord } from './cursor-codec.ts';
 
-export interface CursorReaderOptions {
+interface CursorReaderOptions {
   topic: string;
   sourceId: string;
   sessionTimeoutMs: number;

@@ -8,9 +8,9 @@ export interface EventPage {
   nextCursor: string | undefined;
 }
 
-export const MAX_CURSOR_LENGTH = 4096;
+const MAX_CURSOR_LENGTH = 4096;
 
-export type PageResult = { ok: true; page: EventPage } | { ok: false; message: string };
+type PageResult = { ok: true; page: EventPage } | { ok: false; message: string };
 
 /** Checks a decoded response body against the pull contract. */
 export function parsePage(body: unknown): PageResult {

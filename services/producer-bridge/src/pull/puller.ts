@@ -9,7 +9,7 @@ import { CheckoutApiError, type FetchPage } from './checkout-api.ts';
 import { encodeCursor, type CursorRecord } from './cursor-codec.ts';
 import type { EventPage } from './page.ts';
 
-export interface PullerSettings {
+interface PullerSettings {
   sourceId: string;
   topics: { raw: string; dlq: string; cursor: string };
   pollIntervalMs: number;
@@ -18,7 +18,7 @@ export interface PullerSettings {
   backoff?: BackoffOptions;
 }
 
-export interface PullerDeps {
+interface PullerDeps {
   fetchPage: FetchPage;
   /** Reads the last stored cursor of this source (undefined: from the beginning). */
   readCursor: () => Promise<CursorRecord | undefined>;

@@ -6,7 +6,7 @@ export type BodyItem =
   /** An NDJSON line that is not JSON: kept as text so it can be dead-lettered (masked). */
   | { kind: 'unparsable'; text: string };
 
-export type BodyParseResult =
+type BodyParseResult =
   | { ok: true; items: BodyItem[] }
   | { ok: false; status: 400 | 413; error: 'empty_body' | 'invalid_json' | 'invalid_body' | 'too_many_events'; message: string };
 

@@ -3,11 +3,11 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Reservation } from './inflight-budget.ts';
 
-export type BodyReadResult =
+type BodyReadResult =
   | { ok: true; body: Buffer }
   | { ok: false; status: 400 | 413 | 503; error: 'invalid_gzip' | 'body_too_large' | 'overloaded' | 'aborted'; message: string };
 
-export interface BodyReadOptions {
+interface BodyReadOptions {
   maxBytes: number;
   encoding: 'identity' | 'gzip';
   /** Each decoded chunk is reserved here before it is kept; a refused reservation ends the read with 503. */

@@ -12,13 +12,13 @@ import { sendError, sendJson, type Accepted, type IngestErrorCode } from './inge
 import { PublishClosedError, PublishTimeoutError, type PublishQueue } from '@ckt/kafka';
 import { planBatches, planEvents, type PublishPlan } from './publish-plan.ts';
 
-export const INGEST_PATH = '/v1/events';
+const INGEST_PATH = '/v1/events';
 
 /** A refused request's body is read and dropped up to this much (a 413's up to another maxBodyBytes). */
 const SMALL_DISCARD_BYTES = 64 * 1024;
 const DISCARD_TIMEOUT_MS = 5_000;
 
-export interface IngestSettings {
+interface IngestSettings {
   port: number;
   host: string;
   tokens: readonly string[];
@@ -31,7 +31,7 @@ export interface IngestSettings {
   topics: { raw: string; dlq: string };
 }
 
-export interface IngestDeps {
+interface IngestDeps {
   queue: PublishQueue;
   budget: InflightBudget;
   metrics: BridgeMetrics;

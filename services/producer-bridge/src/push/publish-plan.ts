@@ -28,7 +28,7 @@ export interface PublishPlan {
   maskedCount: number;
 }
 
-export interface PlanOptions {
+interface PlanOptions {
   /** Largest record value in bytes; bigger events are rejected as payload_too_large. */
   maxEventBytes: number;
   /** Bytes of an oversized event kept in its dead letter (the rest cannot be published). */

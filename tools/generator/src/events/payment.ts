@@ -44,7 +44,7 @@ export function paymentFailed(rng: Prng, checkout: Checkout, transactionId: stri
 }
 
 /** What the shop's payment form sends: card data (full number, CVC, expiry, holder) or a wallet/redirect method. */
-export function paymentDetails(rng: Prng, customer: Customer, processor: string, currency: string): JsonPayload {
+function paymentDetails(rng: Prng, customer: Customer, processor: string, currency: string): JsonPayload {
   if (processor === 'paypal') return { payment_method: 'paypal', payer_email: customer.email.trim() };
   if (processor === 'klarna') return { payment_method: 'klarna', installments: rng.pick([1, 3, 4]) };
   if (currency === 'DKK' && rng.chance(0.3)) return { payment_method: 'mobilepay' };
@@ -62,7 +62,7 @@ export function paymentDetails(rng: Prng, customer: Customer, processor: string,
 }
 
 /** A Luhn-valid card number of a weighted brand, written with spaces, dashes or no separators. */
-export function cardNumber(rng: Prng): [brand: string, number: string] {
+function cardNumber(rng: Prng): [brand: string, number: string] {
   if (rng.chance(0.15)) {
     const [brand, number] = rng.pick(TEST_CARD_NUMBERS);
     return [brand, number];
@@ -80,7 +80,7 @@ export function cardNumber(rng: Prng): [brand: string, number: string] {
   return [brand, groups.join(separator)];
 }
 
-export function luhnCheckDigit(partial: string): string {
+function luhnCheckDigit(partial: string): string {
   let sum = 0;
   let double = true;
   for (let i = partial.length - 1; i >= 0; i--) {

@@ -132,7 +132,7 @@ export function newTicket(rng: Prng, ids: IdFactory, attraction: Attraction, sal
  * How a price is sent: a JSON number (19.9), a decimal string ('19.90') or, now and then, a value with a
  * third decimal that the pipeline must round half-even ('19.905' -> 19.90, '19.915' -> 19.92).
  */
-export function priceValueFor(rng: Prng, cents: number): { value: number | string; cents: number } {
+function priceValueFor(rng: Prng, cents: number): { value: number | string; cents: number } {
   if (rng.chance(0.1)) {
     const thirdDigit = rng.chance(0.6) ? 5 : rng.int(1, 9);
     const text = `${Math.floor(cents / 100)}.${pad2(cents % 100)}${thirdDigit}`;

@@ -20,11 +20,11 @@ import type { IdFactory } from './ids.ts';
 import { ABANDON_STEPS, CHANNEL_WEIGHTS, FAILURE_REASONS, PROCESSOR_WEIGHTS, REFUND_REASONS } from './reference-data.ts';
 
 /** A catalog event of the simulated shop with its event time (epoch ms, UTC). */
-export interface WorldEvent extends BuiltEvent {
+interface WorldEvent extends BuiltEvent {
   readonly timestampMs: number;
 }
 
-export interface WorldOptions {
+interface WorldOptions {
   rng: Prng;
   ids: IdFactory;
   /** Simulated time of the first event (epoch ms). */

@@ -34,7 +34,7 @@ function jvmArgs(opts: JvmOptions): string[] {
 }
 
 /** The last `bytes` of a file, for error messages. */
-export function tail(file: string, bytes = 3000): string {
+function tail(file: string, bytes = 3000): string {
   if (!existsSync(file)) return '';
   const size = statSync(file).size;
   const text = readFileSync(file, 'utf8');

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../atomic-file.ts';
 import { BrokerProcess, runJava, type JvmOptions } from './broker-process.ts';
 import { brokerProperties, type KafkaNodeAddress } from './broker-properties.ts';
 
-export interface KafkaClusterOptions {
+interface KafkaClusterOptions {
   /** Log dirs and cluster.json live here and survive a stop; default a temp dir, removed on stop. */
   dataDir?: string;
   /** 1 (default) or 3 combined broker+controller nodes. */

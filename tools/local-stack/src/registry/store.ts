@@ -12,7 +12,7 @@ import {
   versionNotFound,
 } from './errors.ts';
 
-export interface SubjectVersion {
+interface SubjectVersion {
   subject: string;
   version: number;
   id: number;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { openWarehouse, warehouseDirectory, warehouseEnv } from '@ckt/warehouse';
 import type { QueryTarget } from './target.ts';
 
-export class QueryError extends Error {
+class QueryError extends Error {
   override readonly name = 'QueryError';
 }
 
@@ -15,7 +15,7 @@ function refused(error: unknown): boolean {
 }
 
 /** POSTs the SQL to a sink's read-only route (with SINK_QUERY_TOKEN as bearer token when set); resolves with its JSON lines. */
-export async function queryThroughSink(url: string, sql: string, token?: string): Promise<string> {
+async function queryThroughSink(url: string, sql: string, token?: string): Promise<string> {
   const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', ...(token ? { authorization: `Bearer ${token}` } : {}) };
   const response = await fetch(url, { method: 'POST', headers, body: sql });
   const text = await response.text();
@@ -32,7 +32,7 @@ export async function queryThroughSink(url: string, sql: string, token?: string)
 }
 
 /** Runs the SQL on the warehouse of the environment (chDB directory or CLICKHOUSE_URL). */
-export async function queryWarehouse(env: Record<string, string | undefined>, sql: string, allowWrites: boolean): Promise<string> {
+async function queryWarehouse(env: Record<string, string | undefined>, sql: string, allowWrites: boolean): Promise<string> {
   const settings = loadConfig(z.object(warehouseEnv), env);
   if (!settings.CLICKHOUSE_URL && !existsSync(warehouseDirectory(settings))) {
     throw new QueryError(`no chDB warehouse at ${warehouseDirectory(settings)}: set WAREHOUSE_PATH (or CLICKHOUSE_URL), or start the sink`);

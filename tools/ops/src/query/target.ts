@@ -7,7 +7,7 @@ export type QueryTarget =
   | { kind: 'sink'; url: string; source: 'SINK_QUERY_URL' | 'pipeline.json' | 'owner file'; fallbackToWarehouse: boolean }
   | { kind: 'warehouse' };
 
-export interface TargetInputs {
+interface TargetInputs {
   env: Record<string, string | undefined>;
   /** <DATA_DIR>/pipeline.json (written by `npm start`) by default. */
   pipelineFile?: string;

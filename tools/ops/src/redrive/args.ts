@@ -11,7 +11,7 @@ export interface RedriveFilter {
   to?: Date;
 }
 
-export interface RedriveArgs {
+interface RedriveArgs {
   filter: RedriveFilter;
   /** Archive folder to read (the dead-letter topic's name); default TOPIC_DLQ. */
   archiveTopic?: string;
@@ -40,7 +40,7 @@ headers without dlq.*. Reads ARCHIVE_URL (and S3_*), writes to KAFKA_BROKERS.
 const ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** ISO-8601 or a date; without a zone it is UTC, like event timestamps in the catalog. */
-export function parseTime(option: string, text: string): Date {
+function parseTime(option: string, text: string): Date {
   const withZone = /^\d{4}-\d{2}-\d{2}$/.test(text) || ZONE.test(text) ? text : `${text}Z`;
   const ms = Date.parse(withZone);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(`--${option}: expected an ISO-8601 time or YYYY-MM-DD, got ${JSON.stringify(text)}`);

@@ -4,7 +4,7 @@ import type { OutboundMessage } from '@ckt/kafka';
 import type { RedriveFilter } from './args.ts';
 import { headerText, hourOverlaps, matchesFilter, redrivePlan } from './selection.ts';
 
-export interface RedriveOptions {
+interface RedriveOptions {
   store: ObjectStore;
   /** The archived dead-letter topic (its folder in the archive). */
   archiveTopic: string;
@@ -18,7 +18,7 @@ export interface RedriveOptions {
   batchSize?: number;
 }
 
-export interface RedriveSummary {
+interface RedriveSummary {
   dryRun: boolean;
   objectsRead: number;
   recordsScanned: number;

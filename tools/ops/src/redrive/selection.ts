@@ -29,7 +29,7 @@ export function matchesFilter(record: ArchivedRecord, filter: RedriveFilter): bo
   return true;
 }
 
-export type RedrivePlan = { topic: string; message: OutboundMessage } | { skip: 'no_source_topic' };
+type RedrivePlan = { topic: string; message: OutboundMessage } | { skip: 'no_source_topic' };
 
 /** The original record to publish again: original key, value and headers minus the dead-letter ones. */
 export function redrivePlan(record: ArchivedRecord, targetTopic?: string): RedrivePlan {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runningPipeline, startKafkaCluster } from '@ckt/local-stack';
 
-export interface ReplayBroker {
+interface ReplayBroker {
   brokers: string[];
   /** Where the brokers came from, for the output. */
   source: string;

@@ -62,7 +62,7 @@ export function planReplay(states: PartitionState[], target: ReplayTarget): Part
 
 export class ReplayArgsError extends Error {}
 
-export type ReplayArgs =
+type ReplayArgs =
   | { kind: 'help' }
   | {
       kind: 'replay';

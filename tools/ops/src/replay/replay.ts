@@ -5,18 +5,18 @@ import { planReplay, type PartitionMove, type ReplayTarget } from './plan.ts';
 /** Something the operator must change before the replay can run (a live member, an unknown name). */
 export class ReplayRefusedError extends Error {}
 
-export interface TopicMoves {
+interface TopicMoves {
   topic: string;
   moves: PartitionMove[];
 }
 
-export interface ReplayResult {
+interface ReplayResult {
   plan: TopicMoves[];
   /** Set when the group has live members (a dry run reports it; a real run refuses). */
   liveMembers?: string;
 }
 
-export interface ReplayRequest {
+interface ReplayRequest {
   group: string;
   /** Empty: every topic the group has committed offsets for. */
   topics: string[];

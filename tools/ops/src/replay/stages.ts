@@ -3,10 +3,10 @@ import { loadConfig } from '@ckt/config';
 import { EXTRACTED_TABLES, FAMILIES, familyTopic, tableTopic } from '@ckt/domain';
 import { DEFAULT_GROUP_IDS, topicNames, topicsEnv } from '@ckt/kafka';
 
-export const STAGES = ['router', 'extractor', 'sink', 'dlq-archiver', 'raw-archiver'] as const;
-export type Stage = (typeof STAGES)[number];
+const STAGES = ['router', 'extractor', 'sink', 'dlq-archiver', 'raw-archiver'] as const;
+type Stage = (typeof STAGES)[number];
 
-export interface StageGroup {
+interface StageGroup {
   stage: Stage;
   group: string;
   /** What the stage reads. */
